@@ -1,0 +1,186 @@
+"""The `kpi-xl` command: parse, call the library, format.  No KPI arithmetic here.
+
+Exit status: 0 done; 2 the input is invalid (every problem on stderr, nothing
+written) or an argument is bad; 1 any other failure.  No traceback reaches a
+user (set ``KPI_XL_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import ArgumentError, InputError, KpiXlError, Problem
+from .formatting import clean_number, format_value
+from .metrics import KPIS, Value
+from .periods import Selection, month_label, parse_period
+from .reader import read_tracker
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="kpi-xl: an Excel tracker that tells you every month whether your ads pay "
+         "and how much you can safely pay yourself.",
+)
+# Not a terminal (a pipe, a file, CI): wide enough that the tables do not wrap.
+out = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True)
+
+SECTIONS = (
+    ("Advertising", "ads"),
+    ("Profitability", "ledger"),
+    ("Blended", "blended"),
+)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        # Plain lines (no markup, no wrapping): one problem per line, grep-able.
+        err.print(str(p), markup=False, highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def _status(message: str) -> Iterator[None]:
+    """A spinner on a terminal; nothing when stderr is not one."""
+    if err.is_terminal:
+        with err.status(message):
+            yield
+    else:
+        yield
+
+
+def _run(fn, *args, **kwargs):
+    """Call into the library, turning our errors into messages and exit codes."""
+    try:
+        return fn(*args, **kwargs)
+    except InputError as e:
+        _print_problems(e.problems)
+        n = len(e.problems)
+        err.print(f"{n} problem{'s' if n != 1 else ''}: nothing was written.", markup=False, highlight=False)
+        raise typer.Exit(2)
+    except ArgumentError as e:
+        err.print(f"error: {e}", markup=False, highlight=False)
+        raise typer.Exit(2)
+    except KpiXlError as e:
+        err.print(f"error: {e}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    except typer.Exit:
+        raise
+    except Exception as e:  # the edge: nothing unexpected reaches a user as a traceback
+        if os.environ.get("KPI_XL_DEBUG"):
+            raise
+        err.print(f"error: {type(e).__name__}: {e}", markup=False, highlight=False)
+        raise typer.Exit(1)
+
+
+def _read(path: Path):
+    with _status(f"Reading {path.name}…"):
+        tracker = read_tracker(path)
+    _print_problems(tracker.warnings)
+    return tracker
+
+
+def kpi_table(columns: dict[str, dict[str, Value]], currency: str, title: str | None = None) -> Table:
+    """A table of every KPI (rows) for one or more selections (columns)."""
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("KPI")
+    table.add_column("id", style="dim")
+    for name in columns:
+        table.add_column(name, justify="right")
+    for section, source in SECTIONS:
+        table.add_row(f"[bold]{section}[/bold]", "", *[""] * len(columns))
+        for kpi in KPIS.values():
+            if kpi.source == source:
+                table.add_row(kpi.label, kpi.id, *[format_value(kpi.id, v[kpi.id], currency) for v in columns.values()])
+    return table
+
+
+@app.command()
+def kpis(
+    path: Path = typer.Argument(..., help="The tracker workbook (.xlsm or .xlsx)."),
+    period: Optional[str] = typer.Option(None, "--period", "-p",
+                                         help="2026-03, 2026-Q1, 2026 or a date (its month). Default: everything."),
+    channel: Optional[str] = typer.Option(None, "--channel", "-c", help="Only this channel (case ignored)."),
+    campaign: Optional[str] = typer.Option(None, "--campaign", help="Only this campaign (case ignored)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object keyed by KPI id (null: undefined)."),
+) -> None:
+    """Print the KPIs of a selection: a table, or JSON with --json."""
+    selection = _run(Selection.parse, period, channel, campaign)
+    tracker = _run(_read, path)
+    for note in tracker.unmatched(selection):
+        err.print(f"warning: {note}", markup=False, highlight=False)
+    values = _run(tracker.kpis, selection)
+    if as_json:
+        typer.echo(json.dumps({k: clean_number(v) for k, v in values.items()}, indent=2, ensure_ascii=False))
+        return
+    out.print(kpi_table({selection.describe(): values}, tracker.settings.currency,
+                        title=f"{path.name} — {selection.describe()}"))
+
+
+@app.command()
+def demo(
+    out_path: Path = typer.Option(Path("kpi-demo.xlsx"), "--out", "-o",
+                                  help="Where to write the demo tracker (replaced if it exists)."),
+) -> None:
+    """Build a tracker from built-in sample data and summarise it (the story month side by side)."""
+    from .sample import STORY_MONTH, sample_data
+    from .workbook import write_tracker
+
+    data = sample_data()
+    with _status("Writing the demo tracker…"):
+        _run(write_tracker, out_path, data.ads, data.ledger, data.settings)
+    err.print(f"Demo tracker written to {out_path}", markup=False, highlight=False)
+    tracker = _run(_read, out_path)
+    story = parse_period(STORY_MONTH)
+    before = month_label(story.first - 1)
+    columns = {
+        before: tracker.kpis(before),
+        STORY_MONTH: tracker.kpis(STORY_MONTH),
+        "Year 2026": tracker.kpis("2026"),
+    }
+    out.print(kpi_table(columns, tracker.settings.currency,
+                        title=f"{out_path.name}: {before} against {STORY_MONTH}, and the whole year"))
+    a, b = columns[before], columns[STORY_MONTH]
+    out.print(
+        f"\nIn {STORY_MONTH} the cost per lead went {_change(a['cpl'], b['cpl'])} while the cost per click went "
+        f"{_change(a['cpc'], b['cpc'])}, the cost per customer {_change(a['cac'], b['cac'])} "
+        f"and net profit {_change(a['net_profit'], b['net_profit'])}: every step of the funnel matters.",
+        highlight=False,
+    )
+
+
+def _change(before: Value, after: Value) -> str:
+    if before is None or after is None or before == 0:
+        return "from — to —"
+    return f"{(after - before) / abs(before):+.0%}"
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"kpi-xl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """kpi-xl: an Excel tracker that tells you every month whether your ads pay and how much you can pay yourself."""
+
+
+def main() -> None:  # the console script
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""How values are shown to people: money in the tracker's currency, rates as percentages.
+
+One place for display formats, shared by the command line and the summary
+sheets (Excel number formats are in :func:`excel_format`).
+"""
+
+from __future__ import annotations
+
+from .metrics import KPIS, Value
+
+UNDEFINED = "—"
+
+
+def format_value(kpi_id: str, value: Value, currency: str = "EUR") -> str:
+    """A KPI value as text for a terminal.
+
+    >>> format_value("cpc", 1.5, "EUR"), format_value("ctr", 0.01234), format_value("roas", 2.5)
+    ('1.50 EUR', '1.23%', '2.50×')
+    >>> format_value("clicks", 12345.0), format_value("runway_months", 7.25), format_value("cac", None)
+    ('12,345', '7.2 months', '—')
+    """
+    if value is None:
+        return UNDEFINED
+    unit = KPIS[kpi_id].unit
+    if unit == "money":
+        return f"{value:,.2f} {currency}"
+    if unit == "percent":
+        return f"{value:.2%}"
+    if unit == "multiple":
+        return f"{value:,.2f}×"
+    if unit == "months":
+        return f"{value:,.1f} months"
+    return f"{value:,.0f}"
+
+
+def excel_format(unit: str, currency: str = "EUR") -> str:
+    """The Excel number format of a unit.
+
+    >>> excel_format("money", "EUR")
+    '#,##0.00 "EUR";-#,##0.00 "EUR"'
+    """
+    safe = currency.replace('"', "")
+    return {
+        "money": f'#,##0.00 "{safe}";-#,##0.00 "{safe}"',
+        "percent": "0.00%",
+        "multiple": '0.00"×"',
+        "months": '0.0" mo"',
+        "count": "#,##0",
+    }[unit]
+
+
+def clean_number(value: Value) -> Value:
+    """Strip float noise for JSON (12 significant digits), keep ``None``.
+
+    >>> clean_number(0.1 + 0.2), clean_number(None)
+    (0.3, None)
+    """
+    if value is None:
+        return None
+    return float(f"{value:.12g}")

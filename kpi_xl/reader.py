@@ -1,0 +1,489 @@
+"""Reading and validating a tracker workbook without Excel.
+
+The `Ads` and `Ledger` Excel Tables are found by name (wherever they sit and
+however far a user grew them) and read with fastexcel; the `Settings` are
+found by their defined names.  Every problem is collected, each as
+``Sheet!Cell (Header): expected …, found …``, and raised together in one
+:class:`~kpi_xl.errors.InputError`; odd-but-possible data gives warnings.
+
+Fast path and slow path: fastexcel infers each column's type over *all* its
+rows; a column that comes back as the expected type has no wrong-typed cell
+and is checked with vectorised filters.  Only a column with a wrong-typed cell
+(text in a number column, a text date…) is read again cell by cell with
+python-calamine, which keeps each cell's own type, to say exactly which cells
+are wrong and what they hold.
+
+Errors and warnings (see the README's "Validation" table):
+
+* errors — a missing table, header, or named Setting; a renamed header; text
+  where a number or date belongs (including numbers pasted as text such as
+  ``"1 234,50"`` or ``"12.5 €"``: reported, never guessed); negative or
+  fractional counts; negative spend; an unknown Ledger ``Type``; a row with
+  values but no date; a Setting of the wrong type.
+* warnings — data that is odd but can be true: more clicks than impressions
+  (clicks without impressions), customers without ad spend, a blank channel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable, Iterator
+
+import fastexcel
+import polars as pl
+import python_calamine
+
+from .errors import InputError, Problem, WorkbookError
+from .package import PackageInfo, TableInfo, cell_name, column_letter, read_package
+from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, SETTINGS, Column, Setting, TableSpec
+from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+MAX_LISTED = 20
+"""Cells listed per column and kind of problem; the rest are counted in one line."""
+
+_TYPE_BY_KEY = {t.casefold(): t for t in LEDGER_TYPES}
+
+
+class Problems:
+    """Collects problems, listing at most :data:`MAX_LISTED` cells per (column, kind)."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+        self._counts: dict[tuple, int] = defaultdict(int)
+        self._columns: dict[tuple, str] = {}
+
+    def add(self, where: str, message: str, severity: str = "error", group: tuple | None = None,
+            column: str | None = None) -> None:
+        if group is not None:
+            self._counts[group] += 1
+            self._columns[group] = column or where
+            if self._counts[group] > MAX_LISTED:
+                return
+        self.items.append(Problem(where, message, severity))  # type: ignore[arg-type]
+
+    def finish(self) -> list[Problem]:
+        out = list(self.items)
+        for group, n in self._counts.items():
+            if n > MAX_LISTED:
+                severity = group[-1]
+                out.append(Problem(self._columns[group], f"… and {n - MAX_LISTED:,} more cells like these", severity))
+        return out
+
+    def count_more(self, group: tuple, n: int, column: str) -> None:
+        """Count ``n`` more problems of ``group`` that are not listed one by one."""
+        self._counts[group] += n
+        self._columns[group] = column
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.items)
+
+
+def describe(value: object) -> str:
+    """How a found value is quoted in a message.
+
+    >>> describe("12.5 €"), describe(3.5), describe(None), describe(True)
+    ('text "12.5 €"', '3.5', 'a blank cell', 'TRUE')
+    """
+    if value is None or value == "":
+        return "a blank cell"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return f'text "{value}"'
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {value:%Y-%m-%d}"
+    return str(value)
+
+
+def serial_to_date(serial: float) -> dt.date:
+    return EXCEL_EPOCH + dt.timedelta(days=math.floor(serial))
+
+
+# --- cell-by-cell checks (the slow path, and Settings) --------------------------
+
+_EXPECTED = {
+    "date": "a date",
+    "text": "text",
+    "count": "a whole number ≥ 0",
+    "money": "a number ≥ 0",
+    "signed_money": "a number",
+    "ledger_type": "one of " + ", ".join(LEDGER_TYPES),
+}
+
+
+def check_cell(kind: str, value: object) -> tuple[object, str | None]:
+    """(typed value, None) for a good cell, (None, message) for a bad one; blank → (None, None).
+
+    >>> check_cell("count", 12.0), check_cell("count", "12")[1]
+    ((12.0, None), 'expected a whole number ≥ 0, found text "12"')
+    >>> check_cell("date", 46083.0)
+    (datetime.date(2026, 3, 2), None)
+    """
+    if value is None or value == "":
+        return None, None
+    expected = f"expected {_EXPECTED[kind]}, found {describe(value)}"
+    if kind == "text":
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value)), None
+        if isinstance(value, (dt.date, dt.datetime)):
+            return f"{value:%Y-%m-%d}", None
+        return str(value), None
+    if kind == "ledger_type":
+        if isinstance(value, str) and value.strip().casefold() in _TYPE_BY_KEY:
+            return _TYPE_BY_KEY[value.strip().casefold()], None
+        return None, expected
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date(), None
+        if isinstance(value, dt.date):
+            return value, None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+            return serial_to_date(value), None  # an Excel serial number without a date format
+        return None, expected
+    # numbers
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None, expected
+    if kind in ("count", "money") and value < 0:
+        return None, expected
+    if kind == "count" and not float(value).is_integer():
+        return None, expected
+    return float(value), None
+
+
+# --- Settings ------------------------------------------------------------------
+
+_SETTING_EXPECTED = {
+    "currency": "a currency code (EUR, USD…)",
+    "money": "a number",
+    "date": "a date",
+    "ratio": "a number ≥ 0",
+    "rate": "a percentage (e.g. 1%)",
+    "months": "a number of months ≥ 0",
+    "whole_months": "a whole number of months from 1 to 120",
+}
+
+
+def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
+    """(typed value, None) or (None, message) for one named Settings cell.
+
+    >>> check_setting(SETTINGS[3], 2.5)
+    (2.5, None)
+    >>> check_setting(SETTINGS[3], "2x")[1]
+    'expected a number ≥ 0, found text "2x"'
+    >>> check_setting(SETTINGS[6], 1.5)[1]   # MinCTR typed as 1.5 (150 %)
+    'expected a percentage (e.g. 1%), found 1.5'
+    """
+    kind = setting.kind
+    expected = f"expected {_SETTING_EXPECTED[kind]}, found {describe(value)}"
+    if value is None or value == "":
+        if setting.blank_ok:
+            return None, None
+        if setting.default is not None:
+            return setting.default, None
+        return None, expected
+    if kind == "currency":
+        if isinstance(value, str) and value.strip():
+            return value.strip(), None
+        return None, expected
+    if kind == "date":
+        return check_cell("date", value) if not isinstance(value, str) else (None, expected)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None, expected
+    value = float(value)
+    ok = {
+        "money": True,
+        "ratio": value >= 0,
+        "months": value >= 0,
+        "rate": -1 <= value <= 1,
+        "whole_months": value.is_integer() and 1 <= value <= 120,
+    }[kind]
+    if not ok:
+        return None, expected
+    return (int(value) if kind == "whole_months" else value), None
+
+
+_SETTING_FIELDS = {
+    "Currency": "currency", "OpeningCash": "opening_cash", "OpeningDate": "opening_date",
+    "TargetROAS": "target_roas", "MaxCAC": "max_cac", "MaxCPL": "max_cpl", "MinCTR": "min_ctr",
+    "MinGrossMargin": "min_gross_margin", "ReserveMonths": "reserve_months",
+    "ForecastMonths": "forecast_months",
+}
+
+
+def read_settings(package: PackageInfo, calamine: Callable[[str], list[list]], problems: Problems) -> Settings:
+    values: dict[str, object] = {}
+    grids: dict[str, list[list]] = {}
+    for setting in SETTINGS:
+        name = package.name(setting.name)
+        if name is None:
+            if setting.required:
+                problems.add(f"Settings ({setting.name})",
+                             f'expected a named cell "{setting.name}", found none (Formulas › Name Manager)')
+            continue
+        cell = name.single_cell()
+        if name.sheet not in package.sheets or cell is None:
+            problems.add(f"Settings ({setting.name})",
+                         f'expected the name "{setting.name}" to point at one cell, found "{name.sheet}!{name.ref}"')
+            continue
+        if name.sheet not in grids:
+            grids[name.sheet] = calamine(name.sheet)
+        grid = grids[name.sheet]
+        row, col = cell
+        raw = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
+        value, error = check_setting(setting, raw)
+        if error:
+            problems.add(f"{name.sheet}!{cell_name(row, col)} ({setting.name})", error)
+        elif value is not None or setting.blank_ok:
+            values[_SETTING_FIELDS[setting.name]] = value
+    return Settings(**values)
+
+
+# --- tables --------------------------------------------------------------------
+
+def _resolve_headers(spec: TableSpec, table: TableInfo, problems: Problems) -> dict[str, str] | None:
+    """Expected header → the table's own spelling, or None (after reporting) if any is missing."""
+    by_key = {c.strip().casefold(): c for c in table.columns}
+    found: dict[str, str] = {}
+    missing = []
+    for position, header in enumerate(spec.headers):
+        if header.casefold() in by_key:
+            found[header] = by_key[header.casefold()]
+        else:
+            missing.append((position, header))
+    known = {h.casefold() for h in spec.headers}
+    for position, header in missing:
+        # A header at the expected position that is no header of ours was renamed.
+        if position < len(table.columns) and table.columns[position].strip().casefold() not in known:
+            where = f"{table.sheet}!{table.header_cell(table.columns[position])} ({header})"
+            problems.add(where, f'expected header "{header}", found "{table.columns[position]}"')
+        else:
+            first = cell_name(table.first_row, table.first_col)
+            last = cell_name(table.first_row, table.first_col + len(table.columns) - 1)
+            problems.add(f"{table.sheet}!{first}:{last} ({header})",
+                         f'expected a column "{header}" in table {table.name}, found none '
+                         f'(headers: {", ".join(table.columns)})')
+    return None if missing else found
+
+
+class _SheetCells:
+    """Cell-by-cell access to one sheet through python-calamine (the slow path)."""
+
+    def __init__(self, sheet: python_calamine.CalamineSheet):
+        self.sheet = sheet
+        self._rows: list[list] | None = None
+
+    def column(self, table: TableInfo, header: str) -> Iterator[tuple[int, object]]:
+        """(data row index, raw value) of one table column."""
+        if self._rows is None:
+            self._rows = self.sheet.to_python(skip_empty_area=False)
+        rows = self._rows
+        col = table.first_col + table.columns.index(header)
+        for i in range(table.data_rows):
+            r = table.data_row(i)
+            row = rows[r] if r < len(rows) else ()
+            yield i, (row[col] if col < len(row) else None)
+
+
+_TYPED = {"date": pl.Date, "text": pl.String, "ledger_type": pl.String}
+"""Internal dtype of each column kind (numbers: Float64)."""
+_ACCEPTED = {
+    "date": {pl.Datetime, pl.Date},
+    "text": {pl.String},
+    "ledger_type": {pl.String},
+}
+_NUMBERS = {pl.Float64, pl.Int64}
+
+
+def _to_typed(s: pl.Series, kind: str) -> pl.Series | None:
+    """The column in its internal type, or None when some cell has a wrong type.
+
+    fastexcel infers a column's type from all its cells, so a column that
+    arrives as the expected type holds no wrong-typed cell; a mixed one arrives
+    as text.  Dates stored as serial numbers arrive as numbers: they go the
+    slow way too, to be converted (and checked) one by one.
+    """
+    target = _TYPED.get(kind, pl.Float64)
+    base = s.dtype.base_type()
+    if base == pl.Null or base in _ACCEPTED.get(kind, _NUMBERS):
+        return s.cast(target)
+    return None
+
+
+def read_table(reader: fastexcel.ExcelReader, sheets: Callable[[str], _SheetCells], package: PackageInfo,
+               spec: TableSpec, problems: Problems) -> pl.DataFrame | None:
+    """One input table as a frame with internal column names, or None after reporting."""
+    table = package.table(spec.name)
+    if table is None:
+        others = ", ".join(f"{t.name} on {t.sheet}" for t in package.tables.values()) or "none"
+        problems.add(spec.name, f'expected an Excel Table named "{spec.name}", found none '
+                                f"(tables in this workbook: {others})")
+        return None
+    headers = _resolve_headers(spec, table, problems)
+    if headers is None:
+        return None
+    n = max(table.data_rows, 0)
+    try:
+        loaded = reader.load_table(table.name, schema_sample_rows=None,
+                                   use_columns=[headers[h] for h in spec.headers])
+        frame = loaded.to_polars()
+    except fastexcel.FastExcelError as e:
+        raise WorkbookError(f"{table.sheet}: cannot read table {table.name}: {e}") from None
+    frame = frame.head(n)  # the rows of the table, and no totals row
+    if frame.height < n:  # fastexcel may stop at the last non-blank row
+        frame = pl.concat([frame, pl.DataFrame(
+            [pl.Series(c, [None] * (n - frame.height), dtype=frame.schema[c]) for c in frame.columns])])
+
+    columns: dict[str, pl.Series] = {}
+    for col in spec.columns:
+        actual = headers[col.header]
+        typed = _to_typed(frame[actual], col.kind)
+        if typed is None:
+            typed = _slow_column(sheets(table.sheet), table, col, actual, problems)
+        columns[col.header] = typed.alias(col.header)
+    typed_frame = pl.DataFrame(columns).with_row_index("_row")
+    # Rows where every column of ours is blank are skipped (Excel tables keep
+    # blank lines; a grown table often ends with some).
+    blank = pl.all_horizontal(pl.col(h).is_null() for h in spec.headers)
+    typed_frame = typed_frame.filter(~blank)
+    _check_rows(spec, table, headers, typed_frame, problems)
+    return typed_frame
+
+
+def _slow_column(cells: _SheetCells, table: TableInfo, col: Column, actual: str,
+                 problems: Problems) -> pl.Series:
+    values = []
+    for i, raw in cells.column(table, actual):
+        value, error = check_cell(col.kind, raw)
+        if error:
+            where = f"{table.sheet}!{table.cell(i, actual)} ({col.header})"
+            problems.add(where, error, group=(table.name, col.header, "type", "error"),
+                         column=f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({col.header})")
+            # A wrong cell still makes its row non-blank, so a row holding only
+            # it is not skipped; its value never reaches a sum (we stop first).
+            value = {"date": dt.date(1900, 1, 1), "text": "", "ledger_type": ""}.get(col.kind, 0.0)
+        values.append(value)
+    return pl.Series(col.header, values, dtype=_TYPED.get(col.kind, pl.Float64))
+
+
+def _report(problems: Problems, table: TableInfo, header: str, actual: str, rows: pl.DataFrame,
+            message: Callable[[dict], str], severity: str = "error", kind: str = "") -> None:
+    column = f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({header})"
+    group = (table.name, header, kind, severity)
+    for row in rows.head(MAX_LISTED).iter_rows(named=True):
+        problems.add(f"{table.sheet}!{table.cell(row['_row'], actual)} ({header})", message(row),
+                     severity, group=group, column=column)
+    if rows.height > MAX_LISTED:  # counted, without building a message for each
+        problems.count_more(group, rows.height - MAX_LISTED, column)
+
+
+def _check_rows(spec: TableSpec, table: TableInfo, headers: dict[str, str], frame: pl.DataFrame,
+                problems: Problems) -> None:
+    for col in spec.columns:
+        c = pl.col(col.header)
+        actual = headers[col.header]
+        if col.kind == "date":
+            bad = frame.filter(c.is_null())
+            _report(problems, table, col.header, actual, bad,
+                    lambda r: "expected a date, found a blank cell (the row has other values)", kind="blank-date")
+        elif col.kind == "count":
+            bad = frame.filter((c < 0) | (c != c.floor()))
+            _report(problems, table, col.header, actual, bad,
+                    lambda r, h=col.header: f"expected a whole number ≥ 0, found {describe(r[h])}", kind="count")
+        elif col.kind == "money":
+            bad = frame.filter(c < 0)
+            _report(problems, table, col.header, actual, bad,
+                    lambda r, h=col.header: f"expected a number ≥ 0, found {describe(r[h])}", kind="money")
+        elif col.kind == "ledger_type":
+            known = c.str.strip_chars().str.to_lowercase().is_in(list(_TYPE_BY_KEY))
+            bad = frame.filter(c.is_null() | ~known)
+            _report(problems, table, col.header, actual, bad,
+                    lambda r, h=col.header: f"expected {_EXPECTED['ledger_type']}, found {describe(r[h])}",
+                    kind="type")
+    if spec is ADS:
+        h = headers
+        z = lambda name: pl.col(name).fill_null(0)  # noqa: E731 - a blank number counts as 0
+        odd = frame.filter(z("Clicks") > z("Impressions"))
+        _report(problems, table, "Clicks", h["Clicks"], odd,
+                lambda r: f"{describe(r['Clicks'] or 0)} clicks but {describe(r['Impressions'] or 0)} impressions "
+                          "(clicks without impressions: check the export)", "warning", "clicks>impr")
+        odd = frame.filter((z("Customers") > 0) & (z("Spend") == 0))
+        _report(problems, table, "Customers", h["Customers"], odd,
+                lambda r: f"{describe(r['Customers'])} customers but no spend on this row "
+                          "(counted, but they make the cost per customer look lower)", "warning", "cust-no-spend")
+        odd = frame.filter(pl.col("Channel").is_null() | (pl.col("Channel").str.strip_chars() == ""))
+        _report(problems, table, "Channel", h["Channel"], odd,
+                lambda r: "a blank channel (the row counts in totals but in no channel)", "warning", "channel")
+
+
+def _ads_frame(frame: pl.DataFrame | None) -> pl.DataFrame:
+    if frame is None:
+        return pl.DataFrame(schema=ADS_FRAME_SCHEMA)
+    return frame.select(
+        pl.col("Date").alias("date"), pl.col("Channel").alias("channel"), pl.col("Campaign").alias("campaign"),
+        *[pl.col(h).alias(s) for s, h in zip(ADS_SUMS, ADS.headers[3:])],
+    )
+
+
+def _ledger_frame(frame: pl.DataFrame | None) -> pl.DataFrame:
+    if frame is None:
+        return pl.DataFrame(schema=LEDGER_FRAME_SCHEMA)
+    return frame.select(pl.col("Date").alias("date"), pl.col("Type").alias("type"),
+                        pl.col("Amount").alias("amount"))
+
+
+def check_tracker(path: str | Path) -> tuple[Tracker | None, list[Problem]]:
+    """Read a tracker: (tracker, warnings) when valid, (None, every problem) when not.
+
+    Raises :class:`~kpi_xl.errors.WorkbookError` when the file cannot be read
+    as a workbook at all.
+    """
+    path = Path(path)
+    package = read_package(path)
+    problems = Problems()
+    try:
+        reader = fastexcel.read_excel(path)
+    except Exception as e:  # fastexcel raises its own error classes, and OSError
+        raise WorkbookError(f"{path}: cannot read the workbook: {e}") from None
+
+    calamine_book: list[python_calamine.CalamineWorkbook] = []
+
+    def book() -> python_calamine.CalamineWorkbook:
+        if not calamine_book:
+            calamine_book.append(python_calamine.CalamineWorkbook.from_path(str(path)))
+        return calamine_book[0]
+
+    def grid(sheet: str) -> list[list]:
+        return [[None if v == "" else v for v in row]
+                for row in book().get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
+
+    sheet_cells: dict[str, _SheetCells] = {}
+
+    def cells(sheet: str) -> _SheetCells:
+        if sheet not in sheet_cells:
+            sheet_cells[sheet] = _SheetCells(book().get_sheet_by_name(sheet))
+        return sheet_cells[sheet]
+
+    settings = read_settings(package, grid, problems)
+    ads = read_table(reader, cells, package, ADS, problems)
+    ledger = read_table(reader, cells, package, LEDGER, problems)
+    found = problems.finish()
+    if problems.has_errors:
+        return None, found
+    tracker = Tracker(_ads_frame(ads), _ledger_frame(ledger), settings,
+                      warnings=[p for p in found if p.severity == "warning"])
+    return tracker, tracker.warnings
+
+
+def read_tracker(path: str | Path) -> Tracker:
+    """Read and validate a tracker; raise :class:`~kpi_xl.errors.InputError` listing every problem."""
+    tracker, problems = check_tracker(path)
+    if tracker is None:
+        raise InputError(problems)
+    return tracker
