@@ -42,10 +42,14 @@ SECTIONS = (
 )
 
 
+def _say(text: str) -> None:
+    """One plain line on stderr: no markup, no wrapping, so it stays grep-able."""
+    err.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def _print_problems(problems: list[Problem]) -> None:
     for p in problems:
-        # Plain lines (no markup, no wrapping): one problem per line, grep-able.
-        err.print(str(p), markup=False, highlight=False, soft_wrap=True)
+        _say(str(p))
 
 
 @contextlib.contextmanager
@@ -65,20 +69,20 @@ def _run(fn, *args, **kwargs):
     except InputError as e:
         _print_problems(e.problems)
         n = len(e.problems)
-        err.print(f"{n} problem{'s' if n != 1 else ''}: nothing was written.", markup=False, highlight=False)
+        _say(f"{n} problem{'s' if n != 1 else ''}: nothing was written.")
         raise typer.Exit(2)
     except ArgumentError as e:
-        err.print(f"error: {e}", markup=False, highlight=False)
+        _say(f"error: {e}")
         raise typer.Exit(2)
     except KpiXlError as e:
-        err.print(f"error: {e}", markup=False, highlight=False)
+        _say(f"error: {e}")
         raise typer.Exit(1)
     except typer.Exit:
         raise
     except Exception as e:  # the edge: nothing unexpected reaches a user as a traceback
         if os.environ.get("KPI_XL_DEBUG"):
             raise
-        err.print(f"error: {type(e).__name__}: {e}", markup=False, highlight=False)
+        _say(f"error: {type(e).__name__}: {e}")
         raise typer.Exit(1)
 
 
@@ -117,7 +121,7 @@ def kpis(
     selection = _run(Selection.parse, period, channel, campaign)
     tracker = _run(_read, path)
     for note in tracker.unmatched(selection):
-        err.print(f"warning: {note}", markup=False, highlight=False)
+        _say(f"warning: {note}")
     values = _run(tracker.kpis, selection)
     if as_json:
         typer.echo(json.dumps({k: clean_number(v) for k, v in values.items()}, indent=2, ensure_ascii=False))
@@ -138,7 +142,7 @@ def demo(
     data = sample_data()
     with _status("Writing the demo tracker…"):
         _run(write_tracker, out_path, data.ads, data.ledger, data.settings)
-    err.print(f"Demo tracker written to {out_path}", markup=False, highlight=False)
+    _say(f"Demo tracker written to {out_path}")
     tracker = _run(_read, out_path)
     story = parse_period(STORY_MONTH)
     before = month_label(story.first - 1)
