@@ -19,7 +19,7 @@ microseconds, which is what the Excel functions rely on.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -28,7 +28,7 @@ import polars as pl
 from . import metrics
 from .errors import ArgumentError, Problem
 from .metrics import Figures, MonthFigures, Value
-from .periods import ALL, Period, Selection, month_label, normalise_name, parse_period
+from .periods import Period, Selection, normalise_name
 from .schema import ADS, ADS_SUMS, LEDGER_SUMS, default_opening_date
 
 

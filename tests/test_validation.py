@@ -55,7 +55,7 @@ def test_every_problem_is_reported_at_once(hand_tracker):
         'Ads!F3 (Spend): expected a number ≥ 0, found text "12.5 €"',
         "Ads!E4 (Clicks): expected a whole number ≥ 0, found -5",
         "Ads!G5 (Leads): expected a whole number ≥ 0, found 2.5",
-        f'Ledger!E4 (Amount): expected a number, found text "3 000"',
+        'Ledger!E4 (Amount): expected a number, found text "3 000"',
         f'Ledger!D3 (Type): expected {TYPES}, found text "Rent"',
     ])
 
