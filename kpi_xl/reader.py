@@ -30,14 +30,14 @@ import datetime as dt
 import math
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol
 
 import fastexcel
 import polars as pl
 import python_calamine
 
 from .errors import InputError, Problem, WorkbookError
-from .package import PackageInfo, TableInfo, cell_name, column_letter, read_package
+from .package import TableInfo, cell_name, column_letter, read_package
 from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, SETTINGS, Column, Setting, TableSpec
 from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
 
@@ -217,29 +217,23 @@ _SETTING_FIELDS = {
 }
 
 
-def read_settings(package: PackageInfo, calamine: Callable[[str], list[list]], problems: Problems) -> Settings:
+def read_settings(source: "Source", problems: Problems) -> Settings:
     values: dict[str, object] = {}
-    grids: dict[str, list[list]] = {}
     for setting in SETTINGS:
-        name = package.name(setting.name)
-        if name is None:
+        found = source.setting(setting.name)
+        if found is None:
             if setting.required:
                 problems.add(f"Settings ({setting.name})",
                              f'expected a named cell "{setting.name}", found none (Formulas › Name Manager)')
             continue
-        cell = name.single_cell()
-        if name.sheet not in package.sheets or cell is None:
+        if isinstance(found, str):  # the name exists but is not one cell
             problems.add(f"Settings ({setting.name})",
-                         f'expected the name "{setting.name}" to point at one cell, found "{name.sheet}!{name.ref}"')
+                         f'expected the name "{setting.name}" to point at one cell, found "{found}"')
             continue
-        if name.sheet not in grids:
-            grids[name.sheet] = calamine(name.sheet)
-        grid = grids[name.sheet]
-        row, col = cell
-        raw = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
+        where, raw = found
         value, error = check_setting(setting, raw)
         if error:
-            problems.add(f"{name.sheet}!{cell_name(row, col)} ({setting.name})", error)
+            problems.add(f"{where} ({setting.name})", error)
         elif value is not None or setting.blank_ok:
             values[_SETTING_FIELDS[setting.name]] = value
     return Settings(**values)
@@ -272,23 +266,77 @@ def _resolve_headers(spec: TableSpec, table: TableInfo, problems: Problems) -> d
     return None if missing else found
 
 
-class _SheetCells:
-    """Cell-by-cell access to one sheet through python-calamine (the slow path)."""
+class Source(Protocol):
+    """Where a tracker's input comes from: a file on disk, or a workbook open in Excel."""
 
-    def __init__(self, sheet: python_calamine.CalamineSheet):
-        self.sheet = sheet
-        self._rows: list[list] | None = None
+    def table(self, name: str) -> TableInfo | None: ...
 
-    def column(self, table: TableInfo, header: str) -> Iterator[tuple[int, object]]:
-        """(data row index, raw value) of one table column."""
-        if self._rows is None:
-            self._rows = self.sheet.to_python(skip_empty_area=False)
-        rows = self._rows
-        col = table.first_col + table.columns.index(header)
+    def tables(self) -> list[TableInfo]: ...
+
+    def load(self, table: TableInfo, columns: list[str]) -> pl.DataFrame:
+        """The table's data rows for these columns, each typed from *all* its cells (mixed → text)."""
+
+    def raw_column(self, table: TableInfo, column: str) -> Iterator[tuple[int, object]]:
+        """(data row index, value as the cell holds it) for one column: the slow path."""
+
+    def setting(self, name: str) -> tuple[str, object] | str | None:
+        """(``Sheet!B4``, value) of a named cell; None when the name is missing; the
+        reference as text when the name is not a single cell."""
+
+
+class FileSource:
+    """A workbook file: metadata from the zip, tables through fastexcel, single cells through python-calamine."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.package = read_package(path)
+        try:
+            self.reader = fastexcel.read_excel(path)
+        except Exception as e:  # fastexcel raises its own error classes, and OSError
+            raise WorkbookError(f"{path}: cannot read the workbook: {e}") from None
+        self._book: python_calamine.CalamineWorkbook | None = None
+        self._grids: dict[str, list[list]] = {}
+
+    def _grid(self, sheet: str) -> list[list]:
+        """Every cell of a sheet from A1, with each cell's own type ('' for blank)."""
+        if sheet not in self._grids:
+            if self._book is None:
+                self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            self._grids[sheet] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        return self._grids[sheet]
+
+    def table(self, name: str) -> TableInfo | None:
+        return self.package.table(name)
+
+    def tables(self) -> list[TableInfo]:
+        return list(self.package.tables.values())
+
+    def load(self, table: TableInfo, columns: list[str]) -> pl.DataFrame:
+        try:
+            frame = self.reader.load_table(table.name, schema_sample_rows=None, use_columns=columns).to_polars()
+        except fastexcel.FastExcelError as e:
+            raise WorkbookError(f"{table.sheet}: cannot read table {table.name}: {e}") from None
+        return frame
+
+    def raw_column(self, table: TableInfo, column: str) -> Iterator[tuple[int, object]]:
+        rows = self._grid(table.sheet)
+        col = table.first_col + table.columns.index(column)
         for i in range(table.data_rows):
             r = table.data_row(i)
             row = rows[r] if r < len(rows) else ()
             yield i, (row[col] if col < len(row) else None)
+
+    def setting(self, name: str) -> tuple[str, object] | str | None:
+        defined = self.package.name(name)
+        if defined is None:
+            return None
+        cell = defined.single_cell()
+        if defined.sheet not in self.package.sheets or cell is None:
+            return f"{defined.sheet}!{defined.ref}"
+        grid = self._grid(defined.sheet)
+        row, col = cell
+        raw = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
+        return f"{defined.sheet}!{cell_name(row, col)}", (None if raw == "" else raw)
 
 
 _TYPED = {"date": pl.Date, "text": pl.String, "ledger_type": pl.String}
@@ -316,12 +364,11 @@ def _to_typed(s: pl.Series, kind: str) -> pl.Series | None:
     return None
 
 
-def read_table(reader: fastexcel.ExcelReader, sheets: Callable[[str], _SheetCells], package: PackageInfo,
-               spec: TableSpec, problems: Problems) -> pl.DataFrame | None:
-    """One input table as a frame with internal column names, or None after reporting."""
-    table = package.table(spec.name)
+def read_table(source: Source, spec: TableSpec, problems: Problems) -> pl.DataFrame | None:
+    """One input table as a typed frame (headers as in ``spec``, plus ``_row``), or None after reporting."""
+    table = source.table(spec.name)
     if table is None:
-        others = ", ".join(f"{t.name} on {t.sheet}" for t in package.tables.values()) or "none"
+        others = ", ".join(f"{t.name} on {t.sheet}" for t in source.tables()) or "none"
         problems.add(spec.name, f'expected an Excel Table named "{spec.name}", found none '
                                 f"(tables in this workbook: {others})")
         return None
@@ -329,14 +376,8 @@ def read_table(reader: fastexcel.ExcelReader, sheets: Callable[[str], _SheetCell
     if headers is None:
         return None
     n = max(table.data_rows, 0)
-    try:
-        loaded = reader.load_table(table.name, schema_sample_rows=None,
-                                   use_columns=[headers[h] for h in spec.headers])
-        frame = loaded.to_polars()
-    except fastexcel.FastExcelError as e:
-        raise WorkbookError(f"{table.sheet}: cannot read table {table.name}: {e}") from None
-    frame = frame.head(n)  # the rows of the table, and no totals row
-    if frame.height < n:  # fastexcel may stop at the last non-blank row
+    frame = source.load(table, [headers[h] for h in spec.headers]).head(n)  # no totals row
+    if frame.height < n:  # a reader may stop at the last non-blank row
         frame = pl.concat([frame, pl.DataFrame(
             [pl.Series(c, [None] * (n - frame.height), dtype=frame.schema[c]) for c in frame.columns])])
 
@@ -345,7 +386,7 @@ def read_table(reader: fastexcel.ExcelReader, sheets: Callable[[str], _SheetCell
         actual = headers[col.header]
         typed = _to_typed(frame[actual], col.kind)
         if typed is None:
-            typed = _slow_column(sheets(table.sheet), table, col, actual, problems)
+            typed = _slow_column(source, table, col, actual, problems)
         columns[col.header] = typed.alias(col.header)
     typed_frame = pl.DataFrame(columns).with_row_index("_row")
     # Rows where every column of ours is blank are skipped (Excel tables keep
@@ -356,10 +397,10 @@ def read_table(reader: fastexcel.ExcelReader, sheets: Callable[[str], _SheetCell
     return typed_frame
 
 
-def _slow_column(cells: _SheetCells, table: TableInfo, col: Column, actual: str,
+def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
                  problems: Problems) -> pl.Series:
     values = []
-    for i, raw in cells.column(table, actual):
+    for i, raw in source.raw_column(table, actual):
         value, error = check_cell(col.kind, raw)
         if error:
             where = f"{table.sheet}!{table.cell(i, actual)} ({col.header})"
@@ -438,47 +479,27 @@ def _ledger_frame(frame: pl.DataFrame | None) -> pl.DataFrame:
                         pl.col("Amount").alias("amount"))
 
 
-def check_tracker(path: str | Path) -> tuple[Tracker | None, list[Problem]]:
-    """Read a tracker: (tracker, warnings) when valid, (None, every problem) when not.
-
-    Raises :class:`~kpi_xl.errors.WorkbookError` when the file cannot be read
-    as a workbook at all.
-    """
-    path = Path(path)
-    package = read_package(path)
+def check_source(source: Source) -> tuple[Tracker | None, list[Problem]]:
+    """Validate a source: (tracker, warnings) when valid, (None, every problem) when not."""
     problems = Problems()
-    try:
-        reader = fastexcel.read_excel(path)
-    except Exception as e:  # fastexcel raises its own error classes, and OSError
-        raise WorkbookError(f"{path}: cannot read the workbook: {e}") from None
-
-    calamine_book: list[python_calamine.CalamineWorkbook] = []
-
-    def book() -> python_calamine.CalamineWorkbook:
-        if not calamine_book:
-            calamine_book.append(python_calamine.CalamineWorkbook.from_path(str(path)))
-        return calamine_book[0]
-
-    def grid(sheet: str) -> list[list]:
-        return [[None if v == "" else v for v in row]
-                for row in book().get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
-
-    sheet_cells: dict[str, _SheetCells] = {}
-
-    def cells(sheet: str) -> _SheetCells:
-        if sheet not in sheet_cells:
-            sheet_cells[sheet] = _SheetCells(book().get_sheet_by_name(sheet))
-        return sheet_cells[sheet]
-
-    settings = read_settings(package, grid, problems)
-    ads = read_table(reader, cells, package, ADS, problems)
-    ledger = read_table(reader, cells, package, LEDGER, problems)
+    settings = read_settings(source, problems)
+    ads = read_table(source, ADS, problems)
+    ledger = read_table(source, LEDGER, problems)
     found = problems.finish()
     if problems.has_errors:
         return None, found
     tracker = Tracker(_ads_frame(ads), _ledger_frame(ledger), settings,
                       warnings=[p for p in found if p.severity == "warning"])
     return tracker, tracker.warnings
+
+
+def check_tracker(path: str | Path) -> tuple[Tracker | None, list[Problem]]:
+    """Read a tracker file: (tracker, warnings) when valid, (None, every problem) when not.
+
+    Raises :class:`~kpi_xl.errors.WorkbookError` when the file cannot be read
+    as a workbook at all.
+    """
+    return check_source(FileSource(Path(path)))
 
 
 def read_tracker(path: str | Path) -> Tracker:
