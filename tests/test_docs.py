@@ -47,3 +47,10 @@ def test_the_readme_examples_run(tmp_path, monkeypatch):
         result = CliRunner().invoke(app, shlex.split(line))
         assert result.exit_code == 0, (line, result.output)
         assert result.stdout.strip(), line
+
+
+def test_every_excel_function_is_in_the_readme():
+    from kpi_xl.udfs import FUNCTION_NAMES
+
+    for name in FUNCTION_NAMES:
+        assert f"`={name}(" in README, f"={name}() is not documented"
