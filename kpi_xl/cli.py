@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import ArgumentError, InputError, KpiXlError, Problem
+from .errors import ArgumentError, InputError, KpiXlError, Problem, WorkbookError
 from .formatting import clean_number, format_value
 from .metrics import KPIS, Value
 from .periods import Selection, month_label, parse_period
@@ -130,9 +130,43 @@ def kpis(
                         title=f"{path.name} — {selection.describe()}"))
 
 
+def _write_new(path: Path, sample: bool, force: bool) -> str:
+    """Write a fresh tracker; return what it holds, in words."""
+    from .workbook import write_tracker
+
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsm", ".xlsx"):
+        raise ArgumentError(f'PATH "{path}": expected a file name ending in .xlsm '
+                            f"(or .xlsx: no macros, no Refresh button), found {suffix or 'no extension'}")
+    if path.is_dir():
+        raise WorkbookError(f"{path} is a folder")
+    if path.exists() and not force:
+        raise WorkbookError(f"{path} exists already: pass --force to replace it")
+    if not sample:
+        write_tracker(path)
+        return "empty tables and default Settings"
+    from .sample import sample_data
+
+    data = sample_data()
+    write_tracker(path, data.ads, data.ledger, data.settings)
+    return f"a year of sample data: {len(data.ads):,} Ads rows, {len(data.ledger):,} Ledger entries"
+
+
+@app.command()
+def new(
+    path: Path = typer.Argument(..., help="The new tracker (.xlsm; .xlsx for one without macros)."),
+    sample: bool = typer.Option(False, "--sample", help="Fill it with a year of realistic sample data."),
+    force: bool = typer.Option(False, "--force", help="Replace PATH if it exists."),
+) -> None:
+    """Create a fresh tracker from the template (refuses to replace a file unless --force)."""
+    with _status(f"Writing {path.name}…"):
+        holds = _run(_write_new, path, sample, force)
+    _say(f"Tracker written to {path} ({holds})")
+
+
 @app.command()
 def demo(
-    out_path: Path = typer.Option(Path("kpi-demo.xlsx"), "--out", "-o",
+    out_path: Path = typer.Option(Path("kpi-demo.xlsm"), "--out", "-o",
                                   help="Where to write the demo tracker (replaced if it exists)."),
 ) -> None:
     """Build a tracker from built-in sample data and summarise it (the story month side by side)."""

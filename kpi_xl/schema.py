@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnKind = Literal["date", "text", "count", "money", "signed_money", "ledger_type"]
+ColumnKind = Literal["date", "month", "text", "count", "money", "signed_money", "ledger_type"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,17 @@ LEDGER = TableSpec(
         Column("Amount", "signed_money", "excluding VAT, positive; a negative amount reverses"),
     ),
 )
+
+PLAN = TableSpec(
+    "Plan",
+    (
+        Column("Month", "month", "the month of a planned one-off item: a date (its month) or 2027-02"),
+        Column("Label", "text", "free text"),
+        Column("Type", "ledger_type", "one of " + ", ".join(LEDGER_TYPES)),
+        Column("Amount", "signed_money", "excluding VAT, signed as in Ledger"),
+    ),
+)
+"""Planned one-off items for coming months (may be empty): the forecast adds them."""
 
 ADS_SUMS = ("impressions", "clicks", "spend", "leads", "calls", "customers", "revenue")
 """KPI ids of the `Ads` sums, in the order of the table's number columns."""

@@ -93,7 +93,7 @@ def test_missing_table_and_missing_setting(hand_tracker):
     edit_workbook(hand_tracker, damage)
     assert_rejected(hand_tracker, [
         'Settings (MaxCAC): expected a named cell "MaxCAC", found none (Formulas › Name Manager)',
-        'Ads: expected an Excel Table named "Ads", found none (tables in this workbook: Table1 on Ads, Ledger on Ledger)',
+        'Ads: expected an Excel Table named "Ads", found none (tables in this workbook: Table1 on Ads, Ledger on Ledger, Plan on Plan)',
     ])
 
 

@@ -1,0 +1,134 @@
+"""Building the committed template, ``workbook/KPI_Template.xlsm``, by code.
+
+From a clone, with the test extra installed (pyOpenVBA, oletools)::
+
+    python -m kpi_xl.template build     # rebuild kpi_xl/data/vbaProject.bin and the template
+    python -m kpi_xl.template check     # exit 1 if either differs from a fresh build
+    python -m kpi_xl.template screenshots   # docs/*.png, with LibreOffice and poppler
+
+``build`` first builds the VBA project (:mod:`kpi_xl.vba_project`) into the
+package (``kpi_xl/data/vbaProject.bin``, so that ``kpi-xl new`` works after a
+plain ``pip install``), then writes the template with the same builder as
+``kpi-xl new`` (:func:`kpi_xl.workbook.build_workbook`): empty tables, default
+Settings, :data:`TEMPLATE_YEAR` as the opening date and a fixed creation
+date, so that the same code gives the same bytes.  Run it after changing the
+workbook's layout, the Excel functions or the pinned xlwings; the tests
+(``tests/test_template.py``) fail until the committed files match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .schema import default_opening_date
+from .tracker import Settings
+from .workbook import VBA_PROJECT, build_workbook
+
+TEMPLATE_YEAR = 2026
+"""The template's year: its `OpeningDate` is 1 January of it (``kpi-xl new`` uses the current year)."""
+CREATED = dt.datetime(TEMPLATE_YEAR, 1, 1)
+"""The template's fixed creation date (document properties)."""
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+TEMPLATE = ROOT / "workbook" / "KPI_Template.xlsm"
+VBA_BIN = PACKAGE / VBA_PROJECT
+
+
+def template_settings() -> Settings:
+    return Settings(opening_date=default_opening_date(TEMPLATE_YEAR))
+
+
+def write_template(path: str | Path) -> Path:
+    """The template as a fresh build writes it, with the packaged VBA project."""
+    build_workbook(path, settings=template_settings(), macros=True, created=CREATED)
+    return Path(path)
+
+
+def build() -> None:
+    from .vba_project import build_vba_project
+
+    VBA_BIN.parent.mkdir(exist_ok=True)
+    VBA_BIN.write_bytes(build_vba_project())
+    TEMPLATE.parent.mkdir(exist_ok=True)
+    write_template(TEMPLATE)
+    print(f"wrote {VBA_BIN.relative_to(ROOT)} and {TEMPLATE.relative_to(ROOT)}")
+
+
+def check() -> int:
+    """0 when the committed VBA project and template equal a fresh build (part by part)."""
+    from .vba_project import build_vba_project
+    from .xlsx_compare import compare_packages
+
+    status = 0
+    if not VBA_BIN.exists() or VBA_BIN.read_bytes() != build_vba_project():
+        print(f"{VBA_BIN.relative_to(ROOT)} differs from a fresh build", file=sys.stderr)
+        status = 1
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = write_template(Path(tmp) / TEMPLATE.name)
+        differences = compare_packages(fresh, TEMPLATE) if TEMPLATE.exists() else ["missing"]
+    for line in differences:
+        print(f"{TEMPLATE.relative_to(ROOT)}: {line}", file=sys.stderr)
+        status = 1
+    if status:
+        print("run: python -m kpi_xl.template build", file=sys.stderr)
+    return status
+
+
+SCREENSHOTS = {"Dashboard": "dashboard.png", "Ads": "ads.png", "Settings": "settings.png"}
+
+
+def _print_buttons(src: Path, dst: Path) -> None:
+    """A copy whose buttons print (Excel does not print them, the screen shows them)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename.endswith(".vml"):
+                data = re.sub(rb"<x:PrintObject>False</x:PrintObject>", b"", data)
+            zout.writestr(item, data)
+
+
+def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
+    """The README's pictures of a ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
+    from .render import sheet_pages, to_pdf, to_png
+    from .sample import sample_data
+    from .workbook import write_tracker
+
+    data = sample_data()
+    outdir.mkdir(exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tracker = write_tracker(Path(tmp) / "tracker.xlsm", data.ads, data.ledger, data.settings, created=CREATED)
+        shown = Path(tmp) / "KPI_Tracker.xlsm"
+        _print_buttons(tracker, shown)
+        pdf = to_pdf(shown, tmp)
+        pages = sheet_pages(pdf)
+        for sheet, name in SCREENSHOTS.items():
+            written.append(to_png(pdf, pages[sheet][0], outdir / name, dpi=110, crop=True,
+                                  max_height=260 if sheet == "Ads" else None))
+    for path in written:
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["build"]:
+        build()
+        return 0
+    if args == ["check"]:
+        return check()
+    if args == ["screenshots"]:
+        screenshots()
+        return 0
+    print("usage:" + __doc__.split("::")[1].split("``build``")[0].rstrip(), file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""`kpi-xl new` and `kpi-xl demo`: trackers written from the template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+
+from typer.testing import CliRunner
+
+from kpi_xl.cli import app
+from kpi_xl.metrics import KPI_IDS
+from kpi_xl.periods import month_label, parse_period
+from kpi_xl.reader import read_tracker
+from kpi_xl.sample import STORY_MONTH, sample_data
+from kpi_xl.template import TEMPLATE, VBA_BIN
+from kpi_xl.tracker import Tracker
+from kpi_xl.xlsx_compare import compare_packages
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_new_writes_the_template_with_this_year_as_opening_date(tmp_path):
+    path = tmp_path / "t.xlsm"
+    result = run("new", path)
+    assert result.exit_code == 0, result.output
+    assert "Tracker written to" in result.stderr
+    # The same workbook as the template; only the opening date (Settings, sheet 4) follows the year.
+    assert {d.split(":")[0] for d in compare_packages(path, TEMPLATE)} <= {"xl/worksheets/sheet4.xml"}
+    tracker = read_tracker(path)
+    assert tracker.settings.opening_date == dt.date(dt.date.today().year, 1, 1)
+    assert tracker.kpis()["spend"] == 0
+
+
+def test_new_refuses_to_replace_a_file_unless_forced(tmp_path):
+    path = tmp_path / "mine.xlsm"
+    path.write_bytes(b"my own work")
+    result = run("new", path, "--sample")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {path} exists already: pass --force to replace it\n"
+    assert path.read_bytes() == b"my own work"
+    result = run("new", path, "--force")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(path) as z:
+        assert z.read("xl/vbaProject.bin") == VBA_BIN.read_bytes()
+
+
+def test_new_wants_an_excel_file_name(tmp_path):
+    result = run("new", tmp_path / "t.csv")
+    assert result.exit_code == 2
+    assert "expected a file name ending in .xlsm" in result.stderr
+    assert not (tmp_path / "t.csv").exists()
+
+
+def test_new_xlsx_is_the_same_tracker_without_macros(tmp_path):
+    path = tmp_path / "t.xlsx"
+    assert run("new", path).exit_code == 0
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        assert "xl/vbaProject.bin" not in names
+        assert not any(n.endswith(".vml") and b"FmlaMacro" in z.read(n) for n in names)
+        assert b"macroEnabled" not in z.read("[Content_Types].xml")
+    assert read_tracker(path).kpis()["spend"] == 0
+
+
+def test_new_sample_then_kpis_json_through_the_core(tmp_path):
+    path = tmp_path / "t.xlsm"
+    result = run("new", path, "--sample")
+    assert result.exit_code == 0, result.output
+    data = sample_data()
+    assert f"{len(data.ads):,} Ads rows" in result.stderr
+    result = run("kpis", path, "--period", "2026-03", "--json")
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.stdout)
+    assert list(values) == list(KPI_IDS)
+    expected = Tracker.from_records(data.ads, data.ledger, data.settings).kpis("2026-03")
+    for kpi_id, value in expected.items():
+        assert values[kpi_id] is None if value is None else abs(values[kpi_id] - value) < 1e-6 * max(1, abs(value))
+
+
+def test_the_sample_tracker_tells_the_story(tmp_path):
+    path = tmp_path / "t.xlsm"
+    assert run("new", path, "--sample").exit_code == 0
+    tracker = read_tracker(path)
+    before = tracker.kpis(month_label(parse_period(STORY_MONTH).first - 1))
+    after = tracker.kpis(STORY_MONTH)
+    assert after["cpl"] > 1.6 * before["cpl"]  # the cost per lead roughly doubles…
+    assert after["cpc"] < before["cpc"]  # …while the cost per click falls…
+    assert after["net_profit"] > before["net_profit"]  # …and net profit rises
+    assert after["cac"] < before["cac"]
+
+
+def test_demo_writes_a_macro_enabled_tracker_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "kpi-demo.xlsm") as z:
+        assert z.read("xl/vbaProject.bin") == VBA_BIN.read_bytes()
