@@ -60,6 +60,23 @@ LEDGER_FRAME_SCHEMA = {"date": pl.Date, "type": pl.String, "amount": pl.Float64}
 _MONTH_EXPR = (pl.col("date").dt.year().cast(pl.Int32) * 12 + pl.col("date").dt.month().cast(pl.Int32) - 1).alias("month")
 
 
+def _group_sums(frame: pl.DataFrame, keys: list[str], values: Iterable[str], first: Iterable[str] = ()) -> pl.DataFrame:
+    """One row per group: the keys, the first value of ``first`` columns, the sums of ``values``.
+
+    The sums are taken in row order (numpy's bincount), not by polars'
+    parallel group-by, whose summation order — and so the last bits of a
+    float sum — can change from one run to the next.  A refresh must write
+    the same numbers for the same data, byte for byte.
+    """
+    values = list(values)
+    groups = frame.group_by(keys, maintain_order=True).agg(pl.col(c).first() for c in first).with_row_index("_g")
+    index = frame.select(keys).join(groups.select(*keys, "_g"), on=keys, how="left", maintain_order="left")["_g"]
+    index = index.to_numpy().astype(np.int64)
+    sums = {c: np.bincount(index, weights=frame[c].fill_null(0).cast(pl.Float64).to_numpy(), minlength=len(groups))
+            for c in values}
+    return groups.drop("_g").with_columns(pl.Series(c, v, dtype=pl.Float64) for c, v in sums.items())
+
+
 class Tracker:
     """The aggregated content of one tracker workbook (or of records in memory)."""
 
@@ -95,12 +112,8 @@ class Tracker:
             pl.col("channel").str.to_lowercase().alias("channel_key"),
             pl.col("campaign").str.to_lowercase().alias("campaign_key"),
         )
-        cube = (
-            keyed.group_by("month", "channel_key", "campaign_key")
-            .agg(pl.col("channel").first(), pl.col("campaign").first(),
-                 *[pl.col(s).fill_null(0).sum() for s in ADS_SUMS])
-            .sort("month", "channel_key", "campaign_key")
-        )
+        cube = _group_sums(keyed, ["month", "channel_key", "campaign_key"], ADS_SUMS,
+                           first=["channel", "campaign"]).sort("month", "channel_key", "campaign_key")
         # Display names: the first spelling met for each key.
         self._channel_names = dict(zip(cube["channel_key"].to_list(), cube["channel"].to_list()))
         self._campaign_names = dict(zip(cube["campaign_key"].to_list(), cube["campaign"].to_list()))
@@ -115,7 +128,7 @@ class Tracker:
         type_key = {t.casefold(): kpi_id for t, kpi_id in LEDGER_SUMS.items()}
         kind = pl.col("type").str.strip_chars().str.to_lowercase().replace_strict(type_key, default=None)
         frame = ledger.with_columns(_MONTH_EXPR, kind.alias("kind")).filter(pl.col("kind").is_not_null())
-        by_month = frame.group_by("month", "kind").agg(pl.col("amount").fill_null(0).sum())
+        by_month = _group_sums(frame, ["month", "kind"], ["amount"])
         months: dict[int, dict[str, float]] = {}
         for month, kind_id, amount in by_month.iter_rows():
             months.setdefault(month, {})[kind_id] = amount
@@ -123,11 +136,10 @@ class Tracker:
         # Cash only moves for entries dated from OpeningDate on (the opening
         # balance already holds what came before).
         sign = pl.when(pl.col("kind") == "sales").then(1.0).otherwise(-1.0)
-        flows = (
-            frame.filter(pl.col("date") >= self.settings.opening_date)
-            .group_by("month").agg((pl.col("amount").fill_null(0) * sign).sum().alias("flow"))
-        )
-        self._cash_flows = dict(flows.iter_rows())
+        since_opening = frame.filter(pl.col("date") >= self.settings.opening_date)
+        flows = _group_sums(since_opening.with_columns((pl.col("amount").fill_null(0) * sign).alias("flow")),
+                            ["month"], ["flow"])
+        self._cash_flows = dict(flows.select("month", "flow").iter_rows())
 
     # -- what is in it --------------------------------------------------------
 
