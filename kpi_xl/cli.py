@@ -164,20 +164,66 @@ def new(
     _say(f"Tracker written to {path} ({holds})")
 
 
+@contextlib.contextmanager
+def _steps() -> Iterator:
+    """Progress for long work: a spinner naming the step on a terminal, nothing otherwise."""
+    if not err.is_terminal:
+        yield lambda step: None
+        return
+    with err.status("…") as status:
+        yield lambda step: status.update(f"{step}…")
+
+
+def _refresh(path: Path, out_path: Path | None):
+    from .refresh import refresh as refresh_file
+
+    with _steps() as progress:
+        result = refresh_file(path, out_path, progress=progress)
+    _print_problems(result.tracker.warnings)
+    return result
+
+
+def _print_refresh(result) -> None:
+    report = result.report
+    _say(f"Refreshed {result.path}: Dashboard, Ads Summary and P&L"
+         + (f" (latest month {report.latest_month})" if report.latest_month else " (no data yet)"))
+    for block in report.blocks:
+        if block.sheet == "Dashboard" and block.col == 6:
+            for (line,) in block.rows:
+                if line:
+                    out.print(f"  {line}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def refresh(
+    path: Path = typer.Argument(..., help="The tracker workbook (.xlsm or .xlsx)."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o",
+                                            help="Write the refreshed workbook here and leave PATH as it is."),
+) -> None:
+    """What the Refresh KPIs button does, without Excel: summary sheets, alerts and charts.
+
+    The file is replaced atomically; the input sheets, the VBA project, the
+    button and every sheet you added are kept byte for byte.
+    """
+    result = _run(_refresh, path, out_path)
+    _print_refresh(result)
+
+
 @app.command()
 def demo(
     out_path: Path = typer.Option(Path("kpi-demo.xlsm"), "--out", "-o",
                                   help="Where to write the demo tracker (replaced if it exists)."),
 ) -> None:
-    """Build a tracker from built-in sample data and summarise it (the story month side by side)."""
+    """Build a tracker from built-in sample data, refresh it, and summarise it (the story month side by side)."""
     from .sample import STORY_MONTH, sample_data
     from .workbook import write_tracker
 
     data = sample_data()
     with _status("Writing the demo tracker…"):
         _run(write_tracker, out_path, data.ads, data.ledger, data.settings)
-    _say(f"Demo tracker written to {out_path}")
-    tracker = _run(_read, out_path)
+    result = _run(_refresh, out_path, None)
+    _print_refresh(result)
+    tracker = result.tracker
     story = parse_period(STORY_MONTH)
     before = month_label(story.first - 1)
     columns = {

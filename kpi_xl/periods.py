@@ -166,7 +166,7 @@ class Selection:
             key = normalise_name(v)
             return None if key is None else str(v).strip()
 
-        return cls(parse_period(period), text(channel), text(campaign))
+        return cls(period if isinstance(period, Period) else parse_period(period), text(channel), text(campaign))
 
     def describe(self) -> str:
         parts = ["all time" if self.period.is_all else self.period.label]

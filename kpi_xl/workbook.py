@@ -69,6 +69,7 @@ DASHBOARD_KPI_HEADER_ROW = 9  # B10:E10: KPI, Latest month, Last 12 months, Targ
 DASHBOARD_ALERTS_ROW = 9  # G10: "Alerts", lines below
 DASHBOARD_CHANGES_ROW = 17  # G18: "What changed since last month", lines below
 DASHBOARD_CHARTS_ROW = 25  # B26: "Charts"
+DASHBOARD_CHART_DATA_COL = 12  # M10…: the charts' data, one block per chart, right of the printed page
 
 # Headline KPI → (the named Settings cell holding its target, "min" or "max").
 DASHBOARD_TARGETS = {
@@ -403,7 +404,12 @@ def write_dashboard(ws: Worksheet, settings: Settings, fmt: Formats, button: boo
         ws.write_blank(DASHBOARD_CHARTS_ROW, c, None, fmt.section)
     ws.write(DASHBOARD_CHARTS_ROW + 1, 1, "Cost per click, lead and customer; sales, costs and net profit; "
                                           "cash against the reserve — by month, after a refresh.", fmt.hint)
+    ws.set_column(DASHBOARD_CHART_DATA_COL - 1, DASHBOARD_CHART_DATA_COL - 1, 4)
+    ws.set_column(DASHBOARD_CHART_DATA_COL, DASHBOARD_CHART_DATA_COL + 14, 12)
+    ws.write(DASHBOARD_KPI_HEADER_ROW - 1, DASHBOARD_CHART_DATA_COL, "Chart data (written by Refresh KPIs)",
+             fmt.hint)
     _print_setup(ws, one_page=True)
+    ws.print_area(0, 0, DASHBOARD_CHARTS_ROW + 38, 6)  # the page without the chart data
 
 
 def write_output_sheet(ws: Worksheet, title: str, subtitle: str, headers: list[tuple[str, str]],
@@ -421,6 +427,22 @@ def write_output_sheet(ws: Worksheet, title: str, subtitle: str, headers: list[t
         ws.write(header_row, j, header, fmt.header if unit in ("month", "text") else fmt.header_number)
     ws.freeze_panes(header_row + 1, frozen_cols)
     _print_setup(ws, repeat_row=header_row)
+
+
+def write_ads_summary(ws: Worksheet, fmt: Formats) -> None:
+    write_output_sheet(
+        ws, "Ads Summary",
+        "One row per month and channel, then the month's total. Written by Refresh KPIs: "
+        "the next refresh replaces what is typed here.",
+        [("Month", "month"), ("Channel", "text")] + [(KPIS[k].label, KPIS[k].unit) for k in ADS_SUMMARY_IDS],
+        fmt, frozen_cols=2)
+
+
+def write_pnl(ws: Worksheet, fmt: Formats) -> None:
+    write_output_sheet(
+        ws, "Profit and loss",
+        "One row per month, from the Ledger. Written by Refresh KPIs: the next refresh replaces what is typed here.",
+        [("Month", "month")] + [(KPIS[k].label, KPIS[k].unit) for k in PNL_IDS], fmt)
 
 
 def write_forecast(ws: Worksheet, fmt: Formats) -> None:
@@ -501,16 +523,8 @@ def build_workbook(path: str | Path, ads: Iterable[Mapping] = (), ledger: Iterab
     write_table(wb, sheets["Ads"], ADS, ads, fmt)
     write_table(wb, sheets["Ledger"], LEDGER, ledger, fmt)
     write_settings(wb, sheets["Settings"], settings, fmt)
-    write_output_sheet(
-        sheets["Ads Summary"], "Ads Summary",
-        "One row per month and channel, then the month's total. Written by Refresh KPIs: "
-        "the next refresh replaces what is typed here.",
-        [("Month", "month"), ("Channel", "text")] + [(KPIS[k].label, KPIS[k].unit) for k in ADS_SUMMARY_IDS],
-        fmt, frozen_cols=2)
-    write_output_sheet(
-        sheets["P&L"], "Profit and loss",
-        "One row per month, from the Ledger. Written by Refresh KPIs: the next refresh replaces what is typed here.",
-        [("Month", "month")] + [(KPIS[k].label, KPIS[k].unit) for k in PNL_IDS], fmt)
+    write_ads_summary(sheets["Ads Summary"], fmt)
+    write_pnl(sheets["P&L"], fmt)
     write_table(wb, sheets["Plan"], PLAN, plan, fmt)
     sheets["Plan"].set_column(4, 4, 3)
     sheets["Plan"].write(0, 5, "Planned one-off items for coming months (a hire, a tax bill, an investment); "

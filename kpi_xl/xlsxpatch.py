@@ -107,8 +107,10 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 # --- styles ----------------------------------------------------------------
 
 
-def _canonical(elem: ET.Element) -> str:
-    return ET.canonicalize(ET.tostring(elem, encoding="unicode"), strip_text=True)
+def _canonical(elem: ET.Element) -> tuple:
+    """A key for "the same style": tags with their namespace URI (not a prefix), sorted attributes."""
+    return (elem.tag, tuple(sorted(elem.attrib.items())), (elem.text or "").strip(),
+            tuple(_canonical(child) for child in elem))
 
 
 def _outer(elem: ET.Element) -> str:
@@ -128,7 +130,7 @@ class StyleMerger:
         self.target = ET.fromstring(target_xml.encode())
         self.scratch = ET.fromstring(scratch_xml.encode())
         self.added: dict[str, list[str]] = {k: [] for k in self.LISTS}
-        self.known: dict[str, dict[str, int]] = {}
+        self.known: dict[str, dict[tuple, int]] = {}
         self.counts: dict[str, int] = {}
         for name in self.LISTS:
             node = self.target.find(f"{{{MAIN}}}{name}")
@@ -257,6 +259,25 @@ def transplant_sheet_xml(xml: str, styles: StyleMerger, strings: list[str], rel_
     return head + sep + data + sep2 + tail
 
 
+def keep_code_name(old_xml: str, new_xml: str) -> str:
+    """Give the new sheet the old one's VBA code name (its document module is bound by it).
+
+    >>> keep_code_name('<worksheet><sheetPr codeName="Sheet1"><tabColor rgb="FF0000FF"/></sheetPr>',
+    ...                '<worksheet xmlns="x"><sheetPr><tabColor rgb="FF2F5597"/></sheetPr><sheetData/>')
+    '<worksheet xmlns="x"><sheetPr codeName="Sheet1"><tabColor rgb="FF2F5597"/></sheetPr><sheetData/>'
+    >>> keep_code_name('<worksheet><sheetPr codeName="Sheet1"/>', '<worksheet xmlns="x"><dimension ref="A1"/>')
+    '<worksheet xmlns="x"><sheetPr codeName="Sheet1"/><dimension ref="A1"/>'
+    """
+    m = re.search(r'<sheetPr\b[^>]*\bcodeName="([^"]*)"', old_xml)
+    new_xml = re.sub(r'(<sheetPr\b[^>]*?)\s+codeName="[^"]*"', r"\1", new_xml, count=1)
+    if not m:
+        return new_xml
+    code = f'codeName="{m.group(1)}"'
+    if re.search(r"<sheetPr\b", new_xml):
+        return re.sub(r"<sheetPr\b", f"<sheetPr {code}", new_xml, count=1)
+    return re.sub(r"(<worksheet\b[^>]*>)", rf"\1<sheetPr {code}/>", new_xml, count=1)
+
+
 # --- writing the package ---------------------------------------------------
 
 
@@ -364,6 +385,7 @@ def replace_sheets(target: Path, scratch: Path, names: list[str], out: Path,
                 rel_ids[r.id] = r.id
                 new_rels.append(Rel(r.id, r.type, dest, r.raw_type))
             xml = transplant_sheet_xml(zs.read(new_part).decode("utf-8"), styles, strings, rel_ids)
+            xml = keep_code_name(zt.read(old_part).decode("utf-8"), xml)
             patch.replace[old_part] = xml.encode("utf-8")
             patch.delete.discard(old_part)
             if new_rels:
