@@ -18,11 +18,37 @@ from typing import Any, Iterator
 
 import polars as pl
 
+import datetime as dt
+
 from .errors import Problem
+from .formatting import excel_format
 from .package import TableInfo
 from .reader import check_source
+from .package import cell_name
+from .report import CHART_DATA_COL, CHART_DATA_ROW, COLORS, MAX_LINES, OUTPUT_SHEETS, Block, Report, build_report
 from .schema import SETTINGS
+from .summary import HEADLINE_IDS
 from .tracker import Tracker
+from .workbook import (
+    DASHBOARD_ALERTS_ROW,
+    DASHBOARD_CHANGES_ROW,
+    DASHBOARD_KPI_HEADER_ROW,
+    DASHBOARD_MONTH_CELL,
+    DASHBOARD_REFRESHED_CELL,
+    OUTPUT_HEADER_ROW,
+)
+
+TOTAL_FILL = (217, 225, 242)  # the total rows' fill, as on a refreshed file
+# Dashboard cells a refresh owns: latest month, last refresh, the KPI values, alerts, changes, chart data.
+_KPI_TOP = DASHBOARD_KPI_HEADER_ROW + 1
+DASHBOARD_OUTPUT = ",".join([
+    cell_name(*DASHBOARD_MONTH_CELL),
+    cell_name(*DASHBOARD_REFRESHED_CELL),
+    f"{cell_name(_KPI_TOP, 2)}:{cell_name(_KPI_TOP + len(HEADLINE_IDS) - 1, 3)}",
+    f"{cell_name(DASHBOARD_ALERTS_ROW + 1, 6)}:{cell_name(DASHBOARD_ALERTS_ROW + MAX_LINES, 6)}",
+    f"{cell_name(DASHBOARD_CHANGES_ROW + 1, 6)}:{cell_name(DASHBOARD_CHANGES_ROW + MAX_LINES, 6)}",
+    f"{cell_name(CHART_DATA_ROW, CHART_DATA_COL)}:{cell_name(CHART_DATA_ROW + 25, CHART_DATA_COL + 15)}",
+])
 
 
 @dataclass
@@ -138,17 +164,119 @@ def book_of(caller: Any) -> Any:
 
 
 def refresh_from_excel() -> None:  # pragma: no cover - runs inside Excel only
-    """The **Refresh KPIs** button's entry point (VBA ``RefreshKPIs`` → ``RunPython``).
-
-    Until the refresh routine lands it validates the open workbook (unsaved
-    edits included) and reports, in one message box, every problem or that
-    the tracker is valid.
-    """
+    """The **Refresh KPIs** button's entry point (VBA ``RefreshKPIs`` → ``RunPython``)."""
     import xlwings as xw
 
-    book = xw.Book.caller()
+    refresh_book(xw.Book.caller())
+
+
+def refresh_book(book: Any, today: dt.date | None = None) -> Report | None:
+    """Refresh the open workbook: the same report as ``kpi-xl refresh``, written through xlwings.
+
+    Reads the workbook as Excel holds it (unsaved edits included).  Input
+    problems appear in one message box and nothing is written.
+    """
     tracker, problems = check_snapshot(snapshot(book))
-    book.app.alert(refresh_message(tracker, problems), title="Refresh KPIs")
+    if tracker is None:
+        book.app.alert(refresh_message(tracker, problems), title="Refresh KPIs")
+        return None
+    report = build_report(tracker, today)
+    write_report(book, report)
+    warnings = [p for p in problems if p.severity == "warning"]
+    if warnings:
+        book.app.alert(refresh_message(tracker, warnings), title="Refresh KPIs")
+    book.app.status_bar = f"KPIs refreshed (latest month {report.latest_month or 'none'})"
+    return report
+
+
+def _rc(row: int, col: int) -> tuple[int, int]:
+    """xlwings' 1-based (row, column) for our 0-based one."""
+    return row + 1, col + 1
+
+
+def write_report(book: Any, report: Report) -> None:
+    """Lay a report out on the open workbook's output sheets with xlwings.
+
+    The template already gave these sheets their look (titles, headers,
+    column formats); this clears what the last refresh wrote and writes the
+    new values, number formats, total rows, alert rules and charts.  The
+    button and everything outside the output areas stay as they are.
+    """
+    for name in OUTPUT_SHEETS:
+        sheet = book.sheets[name]
+        blocks = [b for b in report.blocks if b.sheet == name]
+        if name != "Dashboard":  # a table that may have been longer last time
+            last = max(sheet.used_range.last_cell.row, OUTPUT_HEADER_ROW + 2)
+            width = max((len(b.units) for b in blocks), default=1)
+            old = sheet.range(_rc(OUTPUT_HEADER_ROW + 1, 0), _rc(last - 1, width - 1))
+            old.conditional_formats.clear()
+            old.clear()
+        else:
+            sheet.range(DASHBOARD_OUTPUT).conditional_formats.clear()
+            sheet.range(DASHBOARD_OUTPUT).clear_contents()
+            for chart in list(sheet.charts):
+                if chart.name.startswith("kpi_xl "):
+                    chart.delete()
+        for b in blocks:
+            _write_block(sheet, b, book)
+        for rule in (r for r in report.rules if r.sheet == name):
+            fill, font = COLORS[rule.severity]
+            sheet.range(rule.ref).conditional_formats.add_custom(rule.formula, fill_color=fill, font_color=font)
+        for spec in (c for c in report.charts if c.sheet == name):
+            anchor = sheet.range(_rc(spec.row, spec.col))
+            chart = sheet.charts.add(left=anchor.left, top=anchor.top, width=spec.width * 0.75,
+                                     height=spec.height * 0.75)
+            chart.name = spec.name
+            chart.chart_type = "line_markers" if spec.kind == "line" else "column_clustered"
+            chart.set_source_data(sheet.range(spec.data.ref))
+            _chart_title(chart, spec.title, spec.secondary)
+
+
+def _write_block(sheet: Any, b: Block, book: Any) -> None:
+    if not b.rows:
+        return
+    rows = [[None if v is None or v == "" else v for v in row] for row in b.rows]
+    top = sheet.range(_rc(b.row, b.col))
+    top.value = rows
+    first = b.row + (1 if b.header else 0)
+    last = b.row + len(rows) - 1
+    currency = _currency(book)
+    for j, unit in enumerate(b.units):
+        if first <= last:
+            sheet.range(_rc(first, b.col + j), _rc(last, b.col + j)).number_format = _number_format(unit, currency)
+    for i in sorted(b.bold_rows):
+        line = sheet.range(_rc(b.row + i, b.col), _rc(b.row + i, b.col + len(b.units) - 1))
+        line.font.bold = True
+        line.color = TOTAL_FILL
+
+
+def _number_format(unit: str, currency: str) -> str:
+    if unit == "month":
+        return "yyyy-mm"
+    if unit == "date":
+        return "yyyy-mm-dd"
+    if unit == "text":
+        return "@"
+    return excel_format(unit, currency)
+
+
+def _currency(book: Any) -> str:
+    try:
+        return str(book.names["Currency"].refers_to_range.value or "EUR")
+    except Exception:
+        return "EUR"
+
+
+def _chart_title(chart: Any, title: str, secondary: tuple[int, ...]) -> None:
+    """Title and secondary axis through Excel's own object model (xlwings has no API for them)."""
+    try:
+        xl = chart.api[1]
+        xl.HasTitle = True
+        xl.ChartTitle.Text = title
+        for index in secondary:
+            xl.FullSeriesCollection(index).AxisGroup = 2
+    except Exception:  # another engine (macOS, a fake): the chart stays untitled
+        pass
 
 
 def refresh_message(tracker: Tracker | None, problems: list[Problem], limit: int = 25) -> str:

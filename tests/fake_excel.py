@@ -25,8 +25,81 @@ def _xl(value: Any) -> Any:
 
 
 class FakeRange:
+    """A Range: reads as xlwings does, and records what a refresh writes."""
+
     def __init__(self, sheet: "FakeSheet", ref: str):
         self.sheet, self.ref = sheet, ref
+
+    # -- writing (recorded on the sheet) --
+    def _cells(self):
+        for area in self.ref.split(","):
+            c1, r1, c2, r2 = range_boundaries(area if ":" in area else f"{area}:{area}")
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    yield r, c
+
+    def _top_left(self):
+        first = self.ref.split(",")[0].split(":")[0]
+        c1, r1, _, _ = range_boundaries(f"{first}:{first}")
+        return r1, c1
+
+    def set_value(self, value: Any) -> None:
+        self.sheet.writes += 1
+        r1, c1 = self._top_left()
+        rows = value if isinstance(value, list) and value and isinstance(value[0], list) else [[value]]
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                if v is None:
+                    self.sheet.cells.pop((r1 + i, c1 + j), None)
+                else:
+                    self.sheet.cells[(r1 + i, c1 + j)] = v
+
+    @property
+    def number_format(self) -> str:
+        return self.sheet.formats.get(self._top_left(), "General")
+
+    @number_format.setter
+    def number_format(self, fmt: str) -> None:
+        self.sheet.writes += 1
+        for cell in self._cells():
+            self.sheet.formats[cell] = fmt
+
+    @property
+    def font(self) -> "FakeFont":
+        return FakeFont(self)
+
+    @property
+    def color(self):
+        return self.sheet.fills.get(self._top_left())
+
+    @color.setter
+    def color(self, rgb) -> None:
+        self.sheet.writes += 1
+        for cell in self._cells():
+            self.sheet.fills[cell] = rgb
+
+    def clear_contents(self) -> None:
+        for cell in self._cells():
+            self.sheet.cells.pop(cell, None)
+
+    def clear(self) -> None:
+        for cell in self._cells():
+            self.sheet.cells.pop(cell, None)
+            self.sheet.formats.pop(cell, None)
+            self.sheet.fills.pop(cell, None)
+            self.sheet.bold.discard(cell)
+
+    @property
+    def conditional_formats(self) -> "FakeConditionalFormats":
+        return FakeConditionalFormats(self)
+
+    @property
+    def left(self) -> float:
+        return (self._top_left()[1] - 1) * 48.0
+
+    @property
+    def top(self) -> float:
+        return (self._top_left()[0] - 1) * 15.0
 
     @property
     def address(self) -> str:
@@ -52,6 +125,75 @@ class FakeRange:
             return rows
         return rows[0][0]
 
+    @value.setter
+    def value(self, value: Any) -> None:
+        self.set_value(value)
+
+
+class FakeFont:
+    def __init__(self, rng: FakeRange):
+        self.rng = rng
+
+    @property
+    def bold(self) -> bool:
+        return self.rng._top_left() in self.rng.sheet.bold
+
+    @bold.setter
+    def bold(self, value: bool) -> None:
+        self.rng.sheet.writes += 1
+        for cell in self.rng._cells():
+            (self.rng.sheet.bold.add if value else self.rng.sheet.bold.discard)(cell)
+
+
+class FakeConditionalFormats:
+    def __init__(self, rng: FakeRange):
+        self.rng = rng
+
+    def clear(self) -> None:
+        inside = set(self.rng._cells())
+        self.rng.sheet.rules[:] = [r for r in self.rng.sheet.rules
+                                   if FakeRange(self.rng.sheet, r[0])._top_left() not in inside]
+
+    def add_custom(self, formula: str, *, fill_color=None, font_color=None, **_: Any) -> None:
+        self.rng.sheet.writes += 1
+        self.rng.sheet.rules.append((self.rng.ref, formula, fill_color, font_color))
+
+
+class FakeChart:
+    def __init__(self, charts: "FakeCharts", left, top, width, height):
+        self.charts, self.left, self.top, self.width, self.height = charts, left, top, width, height
+        self.name, self.chart_type, self.source = "Chart 1", None, None
+
+    def set_source_data(self, rng: FakeRange) -> None:
+        self.source = rng.ref
+
+    @property
+    def api(self):
+        raise NotImplementedError("no Excel object model in the fake")
+
+    def delete(self) -> None:
+        self.charts.items.remove(self)
+
+
+class FakeCharts:
+    def __init__(self, sheet: "FakeSheet"):
+        self.sheet, self.items = sheet, []
+
+    def __iter__(self):
+        return iter(list(self.items))
+
+    def add(self, left=0, top=0, width=355, height=211) -> FakeChart:
+        self.sheet.writes += 1
+        chart = FakeChart(self, left, top, width, height)
+        self.items.append(chart)
+        return chart
+
+
+class FakeUsedRange:
+    def __init__(self, sheet: "FakeSheet"):
+        row = max((r for r, _ in sheet.cells), default=1)
+        self.last_cell = type("Cell", (), {"row": row})()
+
 
 class FakeTable:
     def __init__(self, sheet: "FakeSheet", name: str, ref: str):
@@ -64,6 +206,27 @@ class FakeSheet:
         self.book, self.name = book, name
         self.cells: dict[tuple[int, int], Any] = {}
         self.tables: list[FakeTable] = []
+        self.formats: dict[tuple[int, int], str] = {}
+        self.fills: dict[tuple[int, int], Any] = {}
+        self.bold: set[tuple[int, int]] = set()
+        self.rules: list[tuple] = []
+        self.charts = FakeCharts(self)
+        self.writes = 0  # how many writing calls were made
+
+    def range(self, first, second=None) -> FakeRange:
+        """sheet.range("A1:B2"), sheet.range((1, 1)), sheet.range((1, 1), (2, 2)) — 1-based, as xlwings."""
+        from openpyxl.utils import get_column_letter
+
+        def name(rc):
+            return f"{get_column_letter(rc[1])}{rc[0]}"
+
+        if isinstance(first, str):
+            return FakeRange(self, first)
+        return FakeRange(self, name(first) if second is None else f"{name(first)}:{name(second)}")
+
+    @property
+    def used_range(self) -> FakeUsedRange:
+        return FakeUsedRange(self)
 
     def __setitem__(self, address: str, value: Any) -> None:
         """sheet["F2"] = 12.5, as a user typing in a cell."""
@@ -89,11 +252,28 @@ class FakeNames(dict):
         raise KeyError(name)  # COM raises its own error: the adapter catches any
 
 
+class FakeApp:
+    def __init__(self):
+        self.alerts: list[tuple[str, str]] = []
+        self.status_bar = None
+
+    def alert(self, prompt: str, title: str = "", **_: Any) -> None:
+        self.alerts.append((title, prompt))
+
+
+class FakeSheets(list):
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return next(s for s in self if s.name == key)
+        return super().__getitem__(key)
+
+
 class FakeBook:
     def __init__(self, fullname: str = "C:\\Users\\me\\tracker.xlsm"):
         self.fullname = fullname
-        self.sheets: list[FakeSheet] = []
+        self.sheets: FakeSheets = FakeSheets()
         self.names = FakeNames()
+        self.app = FakeApp()
 
     def sheet(self, name: str) -> FakeSheet:
         return next(s for s in self.sheets if s.name == name)

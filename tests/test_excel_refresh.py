@@ -1,0 +1,106 @@
+"""The Refresh KPIs button's path: the open workbook, through xlwings, against a recording fake."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from kpi_xl.excel import check_snapshot, refresh_book, snapshot
+from kpi_xl.refresh import refresh
+from kpi_xl.report import COLORS, OUTPUT_SHEETS, build_report
+from kpi_xl.sample import sample_data
+from kpi_xl.workbook import OUTPUT_HEADER_ROW, write_tracker
+
+from .fake_excel import fake_book_from_file
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory):
+    data = sample_data()
+    return write_tracker(tmp_path_factory.mktemp("excel") / "sample.xlsm", data.ads, data.ledger, data.settings)
+
+
+def norm(v):
+    if isinstance(v, dt.datetime):
+        return v.date()
+    return v
+
+
+def test_the_button_writes_what_kpi_xl_refresh_writes(sample_file, tmp_path):
+    book = fake_book_from_file(sample_file)
+    report = refresh_book(book, today=TODAY)
+    assert report is not None and book.app.alerts == []
+    assert book.app.status_bar == "KPIs refreshed (latest month 2026-12)"
+
+    copy = tmp_path / "copy.xlsm"
+    copy.write_bytes(sample_file.read_bytes())
+    refresh(copy, today=TODAY)
+    on_file = openpyxl.load_workbook(copy)
+    for name in OUTPUT_SHEETS:
+        sheet, ws = book.sheets[name], on_file[name]
+        for block in (b for b in report.blocks if b.sheet == name):
+            for i, row in enumerate(block.rows):
+                for j, value in enumerate(row):
+                    r, c = block.row + 1 + i, block.col + 1 + j
+                    expected = norm(ws.cell(r, c).value)
+                    got = norm(sheet.cells.get((r, c)))
+                    if value in (None, ""):
+                        assert got is None and expected in (None, ""), (name, r, c)
+                    else:
+                        assert got == pytest.approx(expected) if isinstance(got, float) else got == expected, \
+                            (name, r, c, got, expected)
+    # Alert rules and charts: the same specification, through xlwings' API.
+    recorded = [(s, ref, formula, fill, font)
+                for s in OUTPUT_SHEETS for ref, formula, fill, font in book.sheets[s].rules]
+    expected = [(r.sheet, r.ref, r.formula, *COLORS[r.severity]) for r in report.rules]
+    assert sorted(recorded) == sorted(expected)
+    charts = book.sheets["Dashboard"].charts.items
+    assert [(c.name, c.chart_type, c.source) for c in charts] == [
+        (spec.name, "line_markers" if spec.kind == "line" else "column_clustered", spec.data.ref)
+        for spec in report.charts]
+    totals = [r for r in range(OUTPUT_HEADER_ROW + 2, OUTPUT_HEADER_ROW + 60)
+              if book.sheets["Ads Summary"].cells.get((r, 2)) == "All channels"]
+    assert len(totals) == 12 and all((r, 1) in book.sheets["Ads Summary"].bold for r in totals)
+    assert book.sheets["P&L"].formats[(OUTPUT_HEADER_ROW + 2, 2)] == '#,##0.00 "EUR";-#,##0.00 "EUR"'
+
+
+def test_unsaved_edits_are_refreshed_and_a_second_refresh_replaces_the_first(sample_file):
+    book = fake_book_from_file(sample_file)
+    book.sheets["Dashboard"].charts.add().name = "My own chart"
+    refresh_book(book, today=TODAY)
+    first_row = OUTPUT_HEADER_ROW + 2
+    ads = book.sheets["Ads"]
+    spend_before = book.sheets["P&L"].cells[(first_row, 2)]
+    # An unsaved edit: the year's first Ads row spends 1,000 more.
+    ads.cells[(2, 6)] = ads.cells[(2, 6)] + 1000
+    tracker, _ = check_snapshot(snapshot(book))
+    refresh_book(book, today=TODAY)
+    january = [r for r in range(first_row, first_row + 60)
+               if book.sheets["Ads Summary"].cells.get((r, 2)) == "All channels"][0]
+    assert book.sheets["Ads Summary"].cells[(january, 5)] == pytest.approx(tracker.kpis("2026-01")["spend"])
+    assert book.sheets["P&L"].cells[(first_row, 2)] == spend_before  # sales do not depend on Ads
+    names = [c.name for c in book.sheets["Dashboard"].charts.items]
+    assert names.count("kpi_xl funnel") == 1 and "My own chart" in names  # ours replaced, the user's kept
+    rules = book.sheets["P&L"].rules
+    assert len(rules) == len({r for r in rules})  # not added twice
+    assert len(rules) == len([r for r in build_report(tracker, TODAY).rules if r.sheet == "P&L"])
+
+
+def test_invalid_input_shows_one_message_box_and_writes_nothing(sample_file):
+    book = fake_book_from_file(sample_file)
+    book.sheets["Ads"]["F2"] = "12,5 €"
+    book.sheets["Ledger"]["D3"] = "Rent"
+    assert refresh_book(book, today=TODAY) is None
+    assert len(book.app.alerts) == 1
+    title, text = book.app.alerts[0]
+    assert title == "Refresh KPIs"
+    assert text.splitlines() == [
+        "2 problem(s) in the input; nothing was written.", "",
+        'Ads!F2 (Spend): expected a number ≥ 0, found text "12,5 €"',
+        'Ledger!D3 (Type): expected one of Revenue, Variable cost, Fixed cost, Owner pay, Tax, found text "Rent"',
+    ]
+    assert all(s.writes == 0 for s in book.sheets)
