@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import summary
-from .metrics import KPIS, Value
+from .metrics import KPIS
 from .package import cell_name, column_letter
 from .periods import month_label, month_start
-from .summary import ADS_SUMMARY_IDS, ALL_CHANNELS, HEADLINE_IDS, PNL_IDS
+from .summary import ADS_SUMMARY_IDS, HEADLINE_IDS, PNL_IDS
 from .tracker import Tracker
 from .workbook import (
     DASHBOARD_ALERTS_ROW,
@@ -238,8 +238,3 @@ def build_report(tracker: Tracker, today: dt.date | None = None) -> Report:
     _ads_summary(tracker, report)
     _pnl(tracker, report)
     return report
-
-
-def cell_value(value: Value | Any) -> Any:
-    """Undefined KPI values are empty cells on the summary sheets."""
-    return value
