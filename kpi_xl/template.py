@@ -80,7 +80,8 @@ def check() -> int:
     return status
 
 
-SCREENSHOTS = {"Dashboard": "dashboard.png", "Ads": "ads.png", "Settings": "settings.png"}
+SCREENSHOTS = {"Dashboard": "dashboard.png", "Ads": "ads.png", "Settings": "settings.png",
+               "Ads Summary": "ads-summary.png", "P&L": "pnl.png"}
 
 
 def _print_buttons(src: Path, dst: Path) -> None:
@@ -94,7 +95,8 @@ def _print_buttons(src: Path, dst: Path) -> None:
 
 
 def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
-    """The README's pictures of a ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
+    """The README's pictures of a refreshed ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
+    from .refresh import refresh
     from .render import sheet_pages, to_pdf, to_png
     from .sample import sample_data
     from .workbook import write_tracker
@@ -104,13 +106,14 @@ def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         tracker = write_tracker(Path(tmp) / "tracker.xlsm", data.ads, data.ledger, data.settings, created=CREATED)
+        refresh(tracker, today=dt.date(TEMPLATE_YEAR, 12, 31))
         shown = Path(tmp) / "KPI_Tracker.xlsm"
         _print_buttons(tracker, shown)
         pdf = to_pdf(shown, tmp)
         pages = sheet_pages(pdf)
         for sheet, name in SCREENSHOTS.items():
             written.append(to_png(pdf, pages[sheet][0], outdir / name, dpi=110, crop=True,
-                                  max_height=260 if sheet == "Ads" else None))
+                                  max_height=260 if sheet in ("Ads", "Ads Summary", "P&L") else None))
     for path in written:
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return written
