@@ -64,3 +64,45 @@ def test_libreoffice_renders_every_sheet_of_a_sample_tracker(tmp_path):
     pages = render_every_sheet(tracker, tmp_path)
     assert len(pages["Ads"]) > 10 and len(pages["Ledger"]) > 3  # every row printed, one page wide
 
+
+
+def ppm_pixels(path: Path) -> bytes:
+    data = path.read_bytes()
+    magic, width, height, maxval, pixels = data.split(maxsplit=4)
+    assert magic == b"P6" and maxval == b"255"
+    return pixels
+
+
+def test_libreoffice_shows_the_refreshed_sheets_with_alert_colours_and_charts(tmp_path):
+    import subprocess
+
+    from kpi_xl.refresh import refresh
+    from kpi_xl.report import COLORS
+
+    soffice = require_libreoffice()
+    require_poppler()
+    path = tmp_path / "refreshed.xlsm"
+    assert CliRunner().invoke(app, ["new", str(path), "--sample"]).exit_code == 0
+    refresh(path)
+    pdf = to_pdf(path, tmp_path, soffice=soffice)
+    pages = sheet_pages(pdf)
+    text = subprocess.run(["pdftotext", "-f", str(pages["Dashboard"][0]), "-l", str(pages["Dashboard"][0]),
+                           str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for title in ("Cost per click, lead and customer", "Sales, costs and net profit",
+                  "Cash at month end against the reserve", "What changed since last month"):
+        assert title in text, title
+    assert "Net profit is negative" in text  # the sample's December alert, in words
+
+    def colours(sheet: str) -> set[tuple[int, int, int]]:
+        out = tmp_path / sheet.replace("&", "and").replace(" ", "_")
+        page = pages[sheet][0]
+        subprocess.run(["pdftoppm", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(out)],
+                       check=True)
+        px = ppm_pixels(out.with_suffix(".ppm"))
+        return {tuple(px[i:i + 3]) for i in range(0, len(px), 3)}
+
+    red, amber = (tuple(int(COLORS[s][0][k:k + 2], 16) for k in (1, 3, 5)) for s in ("red", "amber"))
+    for sheet in ("Dashboard", "Ads Summary", "P&L"):
+        seen = colours(sheet)
+        assert red in seen, f"no red alert on {sheet}"
+        assert amber in seen, f"no amber alert on {sheet}"
