@@ -209,6 +209,65 @@ def refresh(
     _print_refresh(result)
 
 
+def _import(path: Path, files: list[Path], ads: list[Path], fec: list[Path], date: Optional[str],
+            mapping: list[str], out_path: Optional[Path], dry_run: bool):
+    from .imports import import_files
+
+    if not (files or ads or fec):
+        raise ArgumentError("expected at least one file to import, with --ads (ad exports) or --fec (FEC files)")
+    with _steps() as progress:
+        return import_files(path, ads=ads, fec=fec, files=files, mapping=mapping, date=date, out=out_path,
+                            dry_run=dry_run, progress=progress)
+
+
+@app.command("import")
+def import_(
+    path: Path = typer.Argument(..., help="The tracker workbook (.xlsm or .xlsx)."),
+    files: Optional[list[Path]] = typer.Argument(
+        None, show_default=False, metavar="FILE",
+        help="More files after --ads or --fec (--ads A.csv B.csv): each is recognised from its content."),
+    ads: Optional[list[Path]] = typer.Option(
+        None, "--ads", show_default=False, metavar="EXPORT",
+        help="An ad-platform export: Google Ads, Meta, LinkedIn or TikTok, recognised from its content. Repeatable."),
+    fec: Optional[list[Path]] = typer.Option(
+        None, "--fec", show_default=False, metavar="FEC", help="A French FEC accounting file (Fichier des écritures comptables). "
+                                                "Repeatable."),
+    date: Optional[str] = typer.Option(
+        None, "--date", metavar="DAY", help='The day to count the rows of an ad report without dates on (a Google Ads "All time" '
+                             "report), e.g. 2026-01-16."),
+    mapping: Optional[list[str]] = typer.Option(
+        None, "--map", show_default=False, metavar="PREFIX=TYPE",
+        help='PREFIX=TYPE: the Ledger Type of FEC accounts starting with PREFIX ("6226=Variable cost"; '
+             '"791=none" leaves them out). Repeatable; the longest prefix wins.'),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o",
+                                            help="Write the result here and leave PATH as it is."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the files and count the new rows; write nothing."),
+) -> None:
+    """Append rows from ad exports (to Ads) and FEC files (to Ledger), skipping rows already there.
+
+    Every file is checked first: any malformed line, unknown format or
+    currency other than the tracker's is listed as file:line and nothing is
+    written.  The file is replaced atomically; everything but the two tables
+    is kept byte for byte.
+    """
+    result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run)
+    for f in result.files:
+        rows = f"{f.rows:,} {f.table} row{'s' if f.rows != 1 else ''}"
+        _say(f"{f.path}: {f.format} ({f.details}), {f.lines:,} line{'s' if f.lines != 1 else ''} → {rows}: "
+             f"{f.added:,} new, {f.skipped:,} already there")
+        for note in f.notes:
+            _say(f"  {note}")
+    counts = (f"{result.added('Ads'):,} row{'s' if result.added('Ads') != 1 else ''} to Ads, "
+              f"{result.added('Ledger'):,} to Ledger")
+    skipped = result.skipped("Ads") + result.skipped("Ledger")
+    if dry_run:
+        _say(f"Dry run, nothing written: would add {counts} ({skipped:,} already there).")
+    elif result.written:
+        _say(f"Imported into {result.path}: added {counts} ({skipped:,} already there).")
+    else:
+        _say(f"Nothing new: {result.path} is unchanged ({skipped:,} rows already there).")
+
+
 @app.command()
 def demo(
     out_path: Path = typer.Option(Path("kpi-demo.xlsm"), "--out", "-o",

@@ -59,6 +59,10 @@ class MonthFigures:
     fixed_costs: float = 0.0
     owner_pay: float = 0.0
     tax: float = 0.0
+    other_income: float = 0.0
+    other_expense: float = 0.0
+    non_cash_income: float = 0.0
+    non_cash_expense: float = 0.0
 
     @property
     def operating_profit(self) -> float:
@@ -66,8 +70,15 @@ class MonthFigures:
 
     @property
     def cash_flow(self) -> float:
-        """Net money in (positive) or out (negative) over the month."""
-        return self.operating_profit - self.owner_pay - self.tax
+        """Net money in (positive) or out (negative) over the month.
+
+        Other income and expense move cash; non-cash entries (depreciation,
+        provisions, stock variation) do not.
+
+        >>> MonthFigures(sales=1_000, fixed_costs=300, other_income=50, non_cash_expense=200).cash_flow
+        750.0
+        """
+        return self.operating_profit + self.other_income - self.other_expense - self.owner_pay - self.tax
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,13 @@ class Figures:
     first); ``cash_flow_to_date`` is the net flow of every `Ledger` entry from
     `OpeningDate` to the end of that month; ``total_spend`` is the ad spend of
     every channel over the period (for the blended ``mer``).
+
+    ``other_income``, ``other_expense``, ``non_cash_income`` and
+    ``non_cash_expense`` are the sums of the `Ledger` types of the same names
+    (what an accounting file holds beyond SPEC's five types: subsidies,
+    interest, exceptional items, depreciation, provisions, stock variation).
+    They are part of ``net_profit``; the first two move cash, the last two do
+    not.
     """
 
     impressions: float = 0.0
@@ -94,6 +112,10 @@ class Figures:
     fixed_costs: float = 0.0
     owner_pay: float = 0.0
     tax: float = 0.0
+    other_income: float = 0.0
+    other_expense: float = 0.0
+    non_cash_income: float = 0.0
+    non_cash_expense: float = 0.0
     opening_cash: float = 0.0
     cash_flow_to_date: float = 0.0
     last_months: tuple[MonthFigures, ...] = field(default=(MonthFigures(),) * 3)
@@ -423,13 +445,22 @@ def tax(tax: float) -> float:
 
 
 @kpi("net_profit", "Net profit", "money", "ledger")
-def net_profit(operating_profit: float, owner_pay: float, tax: float) -> float:
-    """operating_profit − owner_pay − tax
+def net_profit(operating_profit: float, owner_pay: float, tax: float, other_income: float = 0.0,
+               other_expense: float = 0.0, non_cash_income: float = 0.0, non_cash_expense: float = 0.0) -> float:
+    """operating_profit − owner_pay − tax + other_income − other_expense + non_cash_income − non_cash_expense
+
+    The last four are the `Ledger` types beyond SPEC's five (0 in a tracker
+    that does not use them): with them, the net profit of an imported French
+    FEC is the accounting result, Σ class 7 − Σ class 6.
 
     >>> net_profit(operating_profit=2_800.0, owner_pay=1_500.0, tax=300.0)
     1000.0
+    >>> net_profit(operating_profit=2_800.0, owner_pay=1_500.0, tax=300.0,
+    ...            other_income=200.0, other_expense=50.0, non_cash_expense=400.0)   # depreciation
+    750.0
     """
-    return operating_profit - owner_pay - tax
+    return (operating_profit - owner_pay - tax + other_income - other_expense
+            + non_cash_income - non_cash_expense)
 
 
 @kpi("net_margin", "Net margin", "percent", "ledger")
@@ -462,7 +493,10 @@ def breakeven_sales(fixed_costs: float, gross_margin: Value) -> Value:
 
 @kpi("cash_end", "Cash at month end", "money", "ledger")
 def cash_end(opening_cash: float, cash_flow_to_date: float) -> float:
-    """OpeningCash + Σ(sales − variable_costs − fixed_costs − owner_pay − tax) from OpeningDate to the end of the period
+    """OpeningCash + Σ(sales − variable_costs − fixed_costs − owner_pay − tax + other_income − other_expense) from OpeningDate to the end of the period
+
+    Non-cash income and expense (depreciation, provisions, stock variation)
+    change the profit, not the cash: they are left out.
 
     >>> cash_end(opening_cash=20_000.0, cash_flow_to_date=-3_500.0)
     16500.0

@@ -47,7 +47,12 @@ ADS = TableSpec(
     ),
 )
 
-LEDGER_TYPES = ("Revenue", "Variable cost", "Fixed cost", "Owner pay", "Tax")
+LEDGER_TYPES = ("Revenue", "Variable cost", "Fixed cost", "Owner pay", "Tax",
+                "Other income", "Other expense", "Non-cash income", "Non-cash expense")
+"""The `Ledger` types: SPEC's five, then four that an accounting file needs (see the README's
+"Ledger types"): income and expense outside sales and operations (subsidies, interest,
+exceptional items) and entries that change the profit but not the cash (depreciation,
+provisions, stock variation)."""
 
 LEDGER = TableSpec(
     "Ledger",
@@ -74,13 +79,31 @@ PLAN = TableSpec(
 ADS_SUMS = ("impressions", "clicks", "spend", "leads", "calls", "customers", "revenue")
 """KPI ids of the `Ads` sums, in the order of the table's number columns."""
 
-# Ledger Type → the KPI id of its monthly sum.
+# Ledger Type → the name of its monthly sum: a KPI id for SPEC's five types, a field of
+# kpi_xl.metrics.Figures (part of net_profit and cash_end) for the four others.
 LEDGER_SUMS = {
     "Revenue": "sales",
     "Variable cost": "variable_costs",
     "Fixed cost": "fixed_costs",
     "Owner pay": "owner_pay",
     "Tax": "tax",
+    "Other income": "other_income",
+    "Other expense": "other_expense",
+    "Non-cash income": "non_cash_income",
+    "Non-cash expense": "non_cash_expense",
+}
+
+# How each monthly sum moves the cash curve: in (+1), out (−1), not at all (0).
+LEDGER_CASH_SIGN = {
+    "sales": 1.0,
+    "variable_costs": -1.0,
+    "fixed_costs": -1.0,
+    "owner_pay": -1.0,
+    "tax": -1.0,
+    "other_income": 1.0,
+    "other_expense": -1.0,
+    "non_cash_income": 0.0,
+    "non_cash_expense": 0.0,
 }
 
 SettingKind = Literal["currency", "money", "date", "ratio", "rate", "months", "whole_months"]

@@ -29,7 +29,7 @@ from . import metrics
 from .errors import ArgumentError, Problem
 from .metrics import Figures, MonthFigures, Value
 from .periods import Period, Selection, normalise_name
-from .schema import ADS, ADS_SUMS, LEDGER_SUMS, default_opening_date
+from .schema import ADS, ADS_SUMS, LEDGER_CASH_SIGN, LEDGER_SUMS, default_opening_date
 
 
 @dataclass(frozen=True)
@@ -134,8 +134,9 @@ class Tracker:
             months.setdefault(month, {})[kind_id] = amount
         self._ledger_months = {m: MonthFigures(**v) for m, v in sorted(months.items())}
         # Cash only moves for entries dated from OpeningDate on (the opening
-        # balance already holds what came before).
-        sign = pl.when(pl.col("kind") == "sales").then(1.0).otherwise(-1.0)
+        # balance already holds what came before); money in counts +1, money
+        # out −1, non-cash entries (depreciation, stock variation) 0.
+        sign = pl.col("kind").replace_strict(LEDGER_CASH_SIGN, return_dtype=pl.Float64)
         since_opening = frame.filter(pl.col("date") >= self.settings.opening_date)
         flows = _group_sums(since_opening.with_columns((pl.col("amount").fill_null(0) * sign).alias("flow")),
                             ["month"], ["flow"])

@@ -101,6 +101,6 @@ def test_invalid_input_shows_one_message_box_and_writes_nothing(sample_file):
     assert text.splitlines() == [
         "2 problem(s) in the input; nothing was written.", "",
         'Ads!F2 (Spend): expected a number ≥ 0, found text "12,5 €"',
-        'Ledger!D3 (Type): expected one of Revenue, Variable cost, Fixed cost, Owner pay, Tax, found text "Rent"',
+        'Ledger!D3 (Type): expected one of Revenue, Variable cost, Fixed cost, Owner pay, Tax, Other income, Other expense, Non-cash income, Non-cash expense, found text "Rent"',
     ]
     assert all(s.writes == 0 for s in book.sheets)

@@ -158,7 +158,7 @@ def test_invalid_input_writes_nothing(tracker_copy):
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         'Ads!F2 (Spend): expected a number ≥ 0, found text "12,5 €"',
-        'Ledger!D2 (Type): expected one of Revenue, Variable cost, Fixed cost, Owner pay, Tax, found text "Rent"',
+        'Ledger!D2 (Type): expected one of Revenue, Variable cost, Fixed cost, Owner pay, Tax, Other income, Other expense, Non-cash income, Non-cash expense, found text "Rent"',
         "2 problems: nothing was written.",
     ]
     assert digest(tracker_copy) == before

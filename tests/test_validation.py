@@ -13,7 +13,7 @@ from kpi_xl.workbook import write_tracker
 
 from .conftest import HAND_ADS, HAND_LEDGER, HAND_SETTINGS, digest, edit_workbook
 
-TYPES = "one of Revenue, Variable cost, Fixed cost, Owner pay, Tax"
+TYPES = "one of Revenue, Variable cost, Fixed cost, Owner pay, Tax, Other income, Other expense, Non-cash income, Non-cash expense"
 
 
 def run_kpis(path, *args):
