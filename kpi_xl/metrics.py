@@ -444,6 +444,54 @@ def tax(tax: float) -> float:
     return tax
 
 
+@kpi("other_income", "Other income", "money", "ledger")
+def other_income(other_income: float) -> float:
+    """Σ Other income
+
+    A `Ledger` type beyond SPEC's five (subsidies, interest received, exceptional income); 0 in a tracker that does not use it.
+
+    >>> other_income(120.0)
+    120.0
+    """
+    return other_income
+
+
+@kpi("other_expense", "Other expense", "money", "ledger")
+def other_expense(other_expense: float) -> float:
+    """Σ Other expense
+
+    A `Ledger` type beyond SPEC's five (interest paid, exceptional charges); 0 in a tracker that does not use it.
+
+    >>> other_expense(120.0)
+    120.0
+    """
+    return other_expense
+
+
+@kpi("non_cash_income", "Non-cash income", "money", "ledger")
+def non_cash_income(non_cash_income: float) -> float:
+    """Σ Non-cash income
+
+    A `Ledger` type beyond SPEC's five (provision reversals, stock increase: profit, not cash); 0 in a tracker that does not use it.
+
+    >>> non_cash_income(120.0)
+    120.0
+    """
+    return non_cash_income
+
+
+@kpi("non_cash_expense", "Non-cash expense", "money", "ledger")
+def non_cash_expense(non_cash_expense: float) -> float:
+    """Σ Non-cash expense
+
+    A `Ledger` type beyond SPEC's five (depreciation, provisions, stock decrease: profit, not cash); 0 in a tracker that does not use it.
+
+    >>> non_cash_expense(120.0)
+    120.0
+    """
+    return non_cash_expense
+
+
 @kpi("net_profit", "Net profit", "money", "ledger")
 def net_profit(operating_profit: float, owner_pay: float, tax: float, other_income: float = 0.0,
                other_expense: float = 0.0, non_cash_income: float = 0.0, non_cash_expense: float = 0.0) -> float:

@@ -16,8 +16,8 @@ from .tracker import Tracker
 
 ADS_SUMMARY_IDS = tuple(k.id for k in KPIS.values() if k.source == "ads")
 PNL_IDS = ("sales", "variable_costs", "gross_profit", "gross_margin", "fixed_costs", "operating_profit",
-           "owner_pay", "tax", "net_profit", "net_margin", "cash_end", "burn", "runway_months",
-           "safe_owner_pay", "breakeven_sales", "mer")
+           "owner_pay", "tax", "other_income", "other_expense", "non_cash_income", "non_cash_expense",
+           "net_profit", "net_margin", "cash_end", "burn", "runway_months", "safe_owner_pay", "breakeven_sales", "mer")
 HEADLINE_IDS = ("spend", "cpc", "cpl", "cost_per_call", "cac", "ctr", "roas", "sales", "gross_margin",
                 "net_profit", "cash_end", "runway_months", "safe_owner_pay", "mer")
 ALL_CHANNELS = "All channels"
