@@ -27,6 +27,7 @@ Errors and warnings (see the README's "Validation" table):
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections import defaultdict
 from pathlib import Path
@@ -312,10 +313,16 @@ class FileSource:
         return list(self.package.tables.values())
 
     def load(self, table: TableInfo, columns: list[str]) -> pl.DataFrame:
+        # fastexcel logs a warning for every all-blank column (an empty table): not news to a user.
+        log = logging.getLogger("fastexcel.types.dtype")
+        level = log.level
+        log.setLevel(logging.ERROR)
         try:
             frame = self.reader.load_table(table.name, schema_sample_rows=None, use_columns=columns).to_polars()
         except fastexcel.FastExcelError as e:
             raise WorkbookError(f"{table.sheet}: cannot read table {table.name}: {e}") from None
+        finally:
+            log.setLevel(level)
         return frame
 
     def raw_column(self, table: TableInfo, column: str) -> Iterator[tuple[int, object]]:
