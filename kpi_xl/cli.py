@@ -39,6 +39,7 @@ SECTIONS = (
     ("Advertising", "ads"),
     ("Profitability", "ledger"),
     ("Blended", "blended"),
+    ("Forecast", "forecast"),
 )
 
 

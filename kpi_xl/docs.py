@@ -9,7 +9,7 @@ from __future__ import annotations
 from .metrics import KPIS
 
 UNITS = {"money": "money", "percent": "%", "count": "count", "multiple": "×", "months": "months"}
-SOURCES = {"ads": "Ads", "ledger": "Ledger", "blended": "Ledger ÷ Ads"}
+SOURCES = {"ads": "Ads", "ledger": "Ledger", "blended": "Ledger ÷ Ads", "forecast": "Ledger + Plan"}
 
 
 def kpi_table_markdown() -> str:

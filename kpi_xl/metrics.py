@@ -22,11 +22,12 @@ True
 from __future__ import annotations
 
 import inspect
+import math
 from dataclasses import dataclass, field, fields
 from typing import Callable, Literal, Sequence
 
 Unit = Literal["money", "percent", "count", "multiple", "months"]
-Source = Literal["ads", "ledger", "blended"]
+Source = Literal["ads", "ledger", "blended", "forecast"]
 Value = float | None
 
 
@@ -82,6 +83,99 @@ class MonthFigures:
 
 
 @dataclass(frozen=True)
+class ForecastRow:
+    """One projected month (``offset`` 1 is the month after the last one with entries)."""
+
+    offset: int
+    sales: float
+    variable_costs: float
+    fixed_costs: float
+    tax: float
+    owner_pay: float
+    plan: float  # net cash effect of the Plan rows of that month
+    cash_end: float
+
+
+# How a Plan (or Ledger) sum moves cash: in (+1), out (−1), not at all (0).
+_CASH_SIGN = {"sales": 1.0, "variable_costs": -1.0, "fixed_costs": -1.0, "owner_pay": -1.0, "tax": -1.0,
+              "other_income": 1.0, "other_expense": -1.0, "non_cash_income": 0.0, "non_cash_expense": 0.0}
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The next ``months`` months projected from the base (the last 3 months with a month of entries last).
+
+    Sales are the base's mean; variable costs keep the base's share of sales;
+    fixed costs, tax and owner pay are the base's means; each ``plan`` item
+    ``(offset, sum name, amount)`` is added on its month, signed as in the
+    Ledger; cash starts from ``start_cash`` (``cash_end`` of the last month).
+
+    >>> base = (MonthFigures(sales=10_000, variable_costs=4_000, fixed_costs=3_000, owner_pay=2_000),) * 3
+    >>> f = Forecast(base, start_cash=20_000.0, months=3, reserve_months=3, plan=((2, "tax", 5_000.0),))
+    >>> [r.cash_end for r in f.rows()]
+    [21000.0, 17000.0, 18000.0]
+    >>> f.reserve
+    9000.0
+    """
+
+    base: tuple[MonthFigures, ...]
+    start_cash: float
+    months: int
+    reserve_months: float
+    plan: tuple[tuple[int, str, float], ...] = ()
+
+    def _mean(self, name: str) -> float:
+        return sum(getattr(m, name) for m in self.base) / len(self.base)
+
+    @property
+    def reserve(self) -> float:
+        """ReserveMonths × the base's mean monthly fixed costs."""
+        return self.reserve_months * self._mean("fixed_costs")
+
+    @property
+    def owner_pay_mean(self) -> float:
+        return self._mean("owner_pay")
+
+    def rows(self, owner_pay: float | None = None) -> list[ForecastRow]:
+        """The projection, with owner pay at ``owner_pay`` each month (default: the base's mean)."""
+        sales = self._mean("sales")
+        base_sales = sum(m.sales for m in self.base)
+        share = sum(m.variable_costs for m in self.base) / base_sales if base_sales else 0.0
+        fixed, tax = self._mean("fixed_costs"), self._mean("tax")
+        pay = self.owner_pay_mean if owner_pay is None else owner_pay
+        cash, out = self.start_cash, []
+        for k in range(1, self.months + 1):
+            plan = sum((_CASH_SIGN[kind] * amount for offset, kind, amount in self.plan if offset == k), 0.0)
+            cash = cash + sales - sales * share - fixed - tax - pay + plan
+            out.append(ForecastRow(k, sales, sales * share, fixed, tax, pay, plan, cash))
+        return out
+
+    def low(self) -> ForecastRow | None:
+        """The month with the lowest projected cash (the first such month on a tie)."""
+        rows = self.rows()
+        return min(rows, key=lambda r: r.cash_end) if rows else None
+
+    def max_owner_pay(self) -> float:
+        """The largest constant monthly owner pay, to the cent, keeping every month-end cash ≥ the reserve.
+
+        Cash after k months falls by k × the pay, so the pay is the least of
+        (cash_k without owner pay − reserve) / k, rounded down to the cent; 0
+        if even no pay at all breaks the reserve.
+        """
+        free = self.rows(owner_pay=0.0)
+        if not free:
+            return 0.0
+        best = min((r.cash_end - self.reserve) / r.offset for r in free)
+        if best <= 0:
+            return 0.0
+        cents = math.floor(best * 100 + 1e-6)
+        # Guard against float rounding: step down until every month holds.
+        while cents > 0 and any(r.cash_end < self.reserve for r in self.rows(owner_pay=cents / 100)):
+            cents -= 1
+        return cents / 100
+
+
+@dataclass(frozen=True)
 class Figures:
     """Everything the KPIs of one selection are computed from.
 
@@ -121,6 +215,7 @@ class Figures:
     last_months: tuple[MonthFigures, ...] = field(default=(MonthFigures(),) * 3)
     reserve_months: float = 3.0
     total_spend: float | None = None  # None: same as ``spend``
+    forecast: Forecast | None = None  # None: no Ledger history to project from
 
 
 @dataclass(frozen=True)
@@ -612,6 +707,37 @@ def mer(sales: float, total_spend: float) -> Value:
     4.0
     """
     return ratio(sales, total_spend)
+
+
+# --- Forecast (from `Ledger` and `Plan`) -------------------------------------------
+
+
+@kpi("forecast_cash_low", "Lowest projected cash", "money", "forecast")
+def forecast_cash_low(forecast: Forecast | None) -> Value:
+    """min of the projected month-end cash over the next ForecastMonths months, owner pay at its mean of the last 3 months
+
+    Undefined without Ledger history.  The month it happens is
+    ``forecast.low().offset`` months after the last month with entries.
+
+    >>> base = (MonthFigures(sales=10_000, variable_costs=4_000, fixed_costs=3_000, owner_pay=2_000),) * 3
+    >>> forecast_cash_low(Forecast(base, 20_000.0, 3, 3, plan=((2, "tax", 5_000.0),)))
+    17000.0
+    """
+    if forecast is None:
+        return None
+    low = forecast.low()
+    return None if low is None else low.cash_end
+
+
+@kpi("max_owner_pay", "Most the owner can pay", "money", "forecast")
+def max_owner_pay(forecast: Forecast | None) -> Value:
+    """largest constant monthly owner pay keeping every projected month-end cash ≥ ReserveMonths × mean monthly fixed costs; 0 if none
+
+    >>> base = (MonthFigures(sales=10_000, variable_costs=4_000, fixed_costs=3_000, owner_pay=2_000),) * 3
+    >>> max_owner_pay(Forecast(base, 20_000.0, 3, 3, plan=((2, "tax", 5_000.0),)))   # min(14000/1, 12000/2, 15000/3)
+    5000.0
+    """
+    return None if forecast is None else forecast.max_owner_pay()
 
 
 KPI_IDS: tuple[str, ...] = tuple(KPIS)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
@@ -39,7 +40,7 @@ import python_calamine
 
 from .errors import InputError, Problem, WorkbookError
 from .package import TableInfo, cell_name, column_letter, read_package
-from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, SETTINGS, Column, Setting, TableSpec
+from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, PLAN, SETTINGS, Column, Setting, TableSpec
 from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -111,6 +112,7 @@ def serial_to_date(serial: float) -> dt.date:
 
 _EXPECTED = {
     "date": "a date",
+    "month": "a month (2027-02) or a date",
     "text": "text",
     "count": "a whole number ≥ 0",
     "money": "a number ≥ 0",
@@ -140,6 +142,14 @@ def check_cell(kind: str, value: object) -> tuple[object, str | None]:
         if isinstance(value, str) and value.strip().casefold() in _TYPE_BY_KEY:
             return _TYPE_BY_KEY[value.strip().casefold()], None
         return None, expected
+    if kind == "month":
+        if isinstance(value, str):
+            m = re.match(r"^\s*(\d{4})-(\d{2})(?:-\d{2})?\s*$", value)
+            if m and 1 <= int(m[2]) <= 12:
+                return dt.date(int(m[1]), int(m[2]), 1), None
+            return None, expected
+        day, error = check_cell("date", value)
+        return (None, expected) if error else (day.replace(day=1), None)
     if kind == "date":
         if isinstance(value, dt.datetime):
             return value.date(), None
@@ -346,10 +356,11 @@ class FileSource:
         return f"{defined.sheet}!{cell_name(row, col)}", (None if raw == "" else raw)
 
 
-_TYPED = {"date": pl.Date, "text": pl.String, "ledger_type": pl.String}
+_TYPED = {"date": pl.Date, "month": pl.Date, "text": pl.String, "ledger_type": pl.String}
 """Internal dtype of each column kind (numbers: Float64)."""
 _ACCEPTED = {
     "date": {pl.Datetime, pl.Date},
+    "month": {pl.Datetime, pl.Date},
     "text": {pl.String},
     "ledger_type": {pl.String},
 }
@@ -415,7 +426,7 @@ def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
                          column=f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({col.header})")
             # A wrong cell still makes its row non-blank, so a row holding only
             # it is not skipped; its value never reaches a sum (we stop first).
-            value = {"date": dt.date(1900, 1, 1), "text": "", "ledger_type": ""}.get(col.kind, 0.0)
+            value = {"date": dt.date(1900, 1, 1), "month": dt.date(1900, 1, 1), "text": "", "ledger_type": ""}.get(col.kind, 0.0)
         values.append(value)
     return pl.Series(col.header, values, dtype=_TYPED.get(col.kind, pl.Float64))
 
@@ -436,10 +447,11 @@ def _check_rows(spec: TableSpec, table: TableInfo, headers: dict[str, str], fram
     for col in spec.columns:
         c = pl.col(col.header)
         actual = headers[col.header]
-        if col.kind == "date":
+        if col.kind in ("date", "month"):
             bad = frame.filter(c.is_null())
             _report(problems, table, col.header, actual, bad,
-                    lambda r: "expected a date, found a blank cell (the row has other values)", kind="blank-date")
+                    lambda r, k=col.kind: f"expected {_EXPECTED[k]}, found a blank cell (the row has other values)",
+                    kind="blank-date")
         elif col.kind == "count":
             bad = frame.filter((c < 0) | (c != c.floor()))
             _report(problems, table, col.header, actual, bad,
@@ -492,11 +504,15 @@ def check_source(source: Source) -> tuple[Tracker | None, list[Problem]]:
     settings = read_settings(source, problems)
     ads = read_table(source, ADS, problems)
     ledger = read_table(source, LEDGER, problems)
+    # Plan is optional: trackers made before the forecast have none.
+    plan = read_table(source, PLAN, problems) if source.table(PLAN.name) else None
     found = problems.finish()
     if problems.has_errors:
         return None, found
+    plan_frame = None if plan is None else plan.select(
+        pl.col("Month").alias("date"), pl.col("Type").alias("type"), pl.col("Amount").alias("amount"))
     tracker = Tracker(_ads_frame(ads), _ledger_frame(ledger), settings,
-                      warnings=[p for p in found if p.severity == "warning"])
+                      warnings=[p for p in found if p.severity == "warning"], plan=plan_frame)
     return tracker, tracker.warnings
 
 

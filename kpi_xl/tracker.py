@@ -27,7 +27,7 @@ import polars as pl
 
 from . import metrics
 from .errors import ArgumentError, Problem
-from .metrics import Figures, MonthFigures, Value
+from .metrics import Figures, Forecast, MonthFigures, Value
 from .periods import Period, Selection, normalise_name
 from .schema import ADS, ADS_SUMS, LEDGER_CASH_SIGN, LEDGER_SUMS, default_opening_date
 
@@ -81,17 +81,18 @@ class Tracker:
     """The aggregated content of one tracker workbook (or of records in memory)."""
 
     def __init__(self, ads: pl.DataFrame, ledger: pl.DataFrame, settings: Settings | None = None,
-                 warnings: Iterable[Problem] = ()):
+                 warnings: Iterable[Problem] = (), plan: pl.DataFrame | None = None):
         self.settings = settings or Settings()
         self.warnings = list(warnings)
         self._aggregate_ads(ads)
         self._aggregate_ledger(ledger)
+        self._plan = self._plan_items(plan)
 
     # -- construction -------------------------------------------------------
 
     @classmethod
     def from_records(cls, ads: Iterable[Mapping] = (), ledger: Iterable[Mapping] = (),
-                     settings: Settings | None = None) -> "Tracker":
+                     settings: Settings | None = None, plan: Iterable[Mapping] = ()) -> "Tracker":
         """Build a tracker from rows keyed by the table headers (missing numbers count as 0)."""
         ads_rows = [
             {"date": r["Date"], "channel": r.get("Channel"), "campaign": r.get("Campaign"),
@@ -100,8 +101,19 @@ class Tracker:
         ]
         ledger_rows = [{"date": r["Date"], "type": r["Type"], "amount": float(r.get("Amount") or 0)}
                        for r in ledger]
+        plan_rows = [{"date": r["Month"], "type": r["Type"], "amount": float(r.get("Amount") or 0)} for r in plan]
         return cls(pl.DataFrame(ads_rows, schema=ADS_FRAME_SCHEMA),
-                   pl.DataFrame(ledger_rows, schema=LEDGER_FRAME_SCHEMA), settings)
+                   pl.DataFrame(ledger_rows, schema=LEDGER_FRAME_SCHEMA), settings,
+                   plan=pl.DataFrame(plan_rows, schema=LEDGER_FRAME_SCHEMA))
+
+    @staticmethod
+    def _plan_items(plan: pl.DataFrame | None) -> list[tuple[int, str, float]]:
+        """(month, sum name, amount) of every `Plan` row (its date's month)."""
+        if plan is None or plan.height == 0:
+            return []
+        type_key = {t.casefold(): kpi_id for t, kpi_id in LEDGER_SUMS.items()}
+        return [(d.year * 12 + d.month - 1, type_key[t.strip().casefold()], a or 0.0)
+                for d, t, a in plan.select("date", "type", "amount").iter_rows() if d is not None and t]
 
     def _aggregate_ads(self, ads: pl.DataFrame) -> None:
         keyed = ads.with_columns(
@@ -215,7 +227,17 @@ class Tracker:
             last_months=last_months,
             reserve_months=s.reserve_months,
             total_spend=total_spend,
+            forecast=self.forecast(as_of, flow),
         )
+
+    def forecast(self, as_of: int | None, flow: float) -> Forecast | None:
+        """The projection from month ``as_of`` (None without any Ledger entry: nothing to project)."""
+        if as_of is None or not self._ledger_months:
+            return None
+        months = self.settings.forecast_months
+        plan = tuple((m - as_of, kind, amount) for m, kind, amount in self._plan if 1 <= m - as_of <= months)
+        base = tuple(self.ledger_month(m) for m in range(as_of - 2, as_of + 1))
+        return Forecast(base, self.settings.opening_cash + flow, months, self.settings.reserve_months, plan)
 
     def kpis(self, period: object = None, channel: object = None, campaign: object = None,
              ids: Iterable[str] | None = None) -> dict[str, Value]:
