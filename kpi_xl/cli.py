@@ -149,7 +149,7 @@ def _write_new(path: Path, sample: bool, force: bool) -> str:
     from .sample import sample_data
 
     data = sample_data()
-    write_tracker(path, data.ads, data.ledger, data.settings)
+    write_tracker(path, data.ads, data.ledger, data.settings, data.plan)
     return f"a year of sample data: {len(data.ads):,} Ads rows, {len(data.ledger):,} Ledger entries"
 
 
@@ -186,7 +186,7 @@ def _refresh(path: Path, out_path: Path | None):
 
 def _print_refresh(result) -> None:
     report = result.report
-    _say(f"Refreshed {result.path}: Dashboard, Ads Summary and P&L"
+    _say(f"Refreshed {result.path}: Dashboard, Ads Summary, P&L and Forecast"
          + (f" (latest month {report.latest_month})" if report.latest_month else " (no data yet)"))
     for block in report.blocks:
         if block.sheet == "Dashboard" and block.col == 6:
@@ -280,7 +280,7 @@ def demo(
 
     data = sample_data()
     with _status("Writing the demo tracker…"):
-        _run(write_tracker, out_path, data.ads, data.ledger, data.settings)
+        _run(write_tracker, out_path, data.ads, data.ledger, data.settings, data.plan)
     result = _run(_refresh, out_path, None)
     _print_refresh(result)
     tracker = result.tracker

@@ -32,22 +32,30 @@ from .tracker import Tracker
 from .workbook import (
     DASHBOARD_ALERTS_ROW,
     DASHBOARD_CHANGES_ROW,
+    DASHBOARD_FORECAST_CELL,
     DASHBOARD_KPI_HEADER_ROW,
     DASHBOARD_MONTH_CELL,
     DASHBOARD_REFRESHED_CELL,
+    FORECAST_HEADER_ROW,
+    FORECAST_LOW_CASH_CELL,
+    FORECAST_MAX_PAY_CELL,
     OUTPUT_HEADER_ROW,
 )
 
 TOTAL_FILL = (217, 225, 242)  # the total rows' fill, as on a refreshed file
+# Forecast cells a refresh owns above its table: the lowest cash, its month, the most the owner can pay.
+FORECAST_OUTPUT = (f"{cell_name(*FORECAST_LOW_CASH_CELL)}:{cell_name(FORECAST_LOW_CASH_CELL[0], FORECAST_LOW_CASH_CELL[1] + 1)},"
+                   f"{cell_name(*FORECAST_MAX_PAY_CELL)}")
 # Dashboard cells a refresh owns: latest month, last refresh, the KPI values, alerts, changes, chart data.
 _KPI_TOP = DASHBOARD_KPI_HEADER_ROW + 1
 DASHBOARD_OUTPUT = ",".join([
     cell_name(*DASHBOARD_MONTH_CELL),
     cell_name(*DASHBOARD_REFRESHED_CELL),
+    cell_name(*DASHBOARD_FORECAST_CELL),
     f"{cell_name(_KPI_TOP, 2)}:{cell_name(_KPI_TOP + len(HEADLINE_IDS) - 1, 3)}",
     f"{cell_name(DASHBOARD_ALERTS_ROW + 1, 6)}:{cell_name(DASHBOARD_ALERTS_ROW + MAX_LINES, 6)}",
     f"{cell_name(DASHBOARD_CHANGES_ROW + 1, 6)}:{cell_name(DASHBOARD_CHANGES_ROW + MAX_LINES, 6)}",
-    f"{cell_name(CHART_DATA_ROW, CHART_DATA_COL)}:{cell_name(CHART_DATA_ROW + 25, CHART_DATA_COL + 15)}",
+    f"{cell_name(CHART_DATA_ROW, CHART_DATA_COL)}:{cell_name(CHART_DATA_ROW + 25, CHART_DATA_COL + 27)}",
 ])
 
 
@@ -206,11 +214,14 @@ def write_report(book: Any, report: Report) -> None:
         sheet = book.sheets[name]
         blocks = [b for b in report.blocks if b.sheet == name]
         if name != "Dashboard":  # a table that may have been longer last time
-            last = max(sheet.used_range.last_cell.row, OUTPUT_HEADER_ROW + 2)
+            header = FORECAST_HEADER_ROW if name == "Forecast" else OUTPUT_HEADER_ROW
+            last = max(sheet.used_range.last_cell.row, header + 2)
             width = max((len(b.units) for b in blocks), default=1)
-            old = sheet.range(_rc(OUTPUT_HEADER_ROW + 1, 0), _rc(last - 1, width - 1))
+            old = sheet.range(_rc(header + 1, 0), _rc(last - 1, max(width, 10) - 1))
             old.conditional_formats.clear()
             old.clear()
+            if name == "Forecast":
+                sheet.range(FORECAST_OUTPUT).clear_contents()
         else:
             sheet.range(DASHBOARD_OUTPUT).conditional_formats.clear()
             sheet.range(DASHBOARD_OUTPUT).clear_contents()
@@ -255,7 +266,7 @@ def _number_format(unit: str, currency: str) -> str:
         return "yyyy-mm"
     if unit == "date":
         return "yyyy-mm-dd"
-    if unit == "text":
+    if unit in ("text", "sentence"):
         return "@"
     return excel_format(unit, currency)
 

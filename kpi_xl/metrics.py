@@ -96,6 +96,9 @@ class ForecastRow:
     cash_end: float
 
 
+CASH_TOLERANCE = 1e-6
+"""Float noise allowed when comparing projected cash with the reserve (a millionth of the currency)."""
+
 # How a Plan (or Ledger) sum moves cash: in (+1), out (−1), not at all (0).
 _CASH_SIGN = {"sales": 1.0, "variable_costs": -1.0, "fixed_costs": -1.0, "owner_pay": -1.0, "tax": -1.0,
               "other_income": 1.0, "other_expense": -1.0, "non_cash_income": 0.0, "non_cash_expense": 0.0}
@@ -169,8 +172,8 @@ class Forecast:
         if best <= 0:
             return 0.0
         cents = math.floor(best * 100 + 1e-6)
-        # Guard against float rounding: step down until every month holds.
-        while cents > 0 and any(r.cash_end < self.reserve for r in self.rows(owner_pay=cents / 100)):
+        # Guard against float rounding: step down until every month holds (to a millionth).
+        while cents > 0 and any(r.cash_end < self.reserve - CASH_TOLERANCE for r in self.rows(owner_pay=cents / 100)):
             cents -= 1
         return cents / 100
 

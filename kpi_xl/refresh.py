@@ -28,7 +28,7 @@ from .files import atomic_path
 from .reader import FileSource, check_source
 from .report import COLORS, OUTPUT_SHEETS, Block, Chart, Report, build_report
 from .tracker import Tracker
-from .workbook import Formats, write_ads_summary, write_dashboard, write_pnl
+from .workbook import Formats, write_ads_summary, write_dashboard, write_forecast, write_pnl
 from .xlsxpatch import replace_sheets
 
 
@@ -49,7 +49,8 @@ class _Writer:
                       for sev, (fill, font) in COLORS.items()}
 
     def _format(self, unit: str, bold: bool):
-        base = {"month": self.fmt.month, "date": self.fmt.date, "text": self.fmt.text}.get(unit) \
+        base = {"month": self.fmt.month, "date": self.fmt.date, "text": self.fmt.text,
+                "sentence": self.fmt.sentence}.get(unit) \
             or self.fmt.for_unit(unit)
         if not bold:
             return base
@@ -114,6 +115,7 @@ def write_output_sheets(path: Path, tracker: Tracker, report: Report, button: bo
     write_dashboard(sheets["Dashboard"], tracker.settings, fmt, button=button)
     write_ads_summary(sheets["Ads Summary"], fmt)
     write_pnl(sheets["P&L"], fmt)
+    write_forecast(sheets["Forecast"], fmt)
     writer = _Writer(wb, fmt)
     for b in report.blocks:
         writer.block(sheets[b.sheet], b)

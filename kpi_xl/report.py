@@ -17,13 +17,17 @@ from typing import Any
 from . import summary
 from .metrics import KPIS
 from .package import cell_name, column_letter
-from .periods import month_label, month_start
+from .periods import ALL, Selection, month_label, month_start
 from .summary import ADS_SUMMARY_IDS, HEADLINE_IDS, PNL_IDS
 from .tracker import Tracker
 from .workbook import (
     DASHBOARD_ALERTS_ROW,
     DASHBOARD_CHANGES_ROW,
     DASHBOARD_CHART_DATA_COL,
+    DASHBOARD_FORECAST_CELL,
+    FORECAST_HEADER_ROW,
+    FORECAST_LOW_CASH_CELL,
+    FORECAST_MAX_PAY_CELL,
     DASHBOARD_CHARTS_ROW,
     DASHBOARD_KPI_HEADER_ROW,
     DASHBOARD_MONTH_CELL,
@@ -34,8 +38,8 @@ from .workbook import (
 RED, AMBER = "red", "amber"
 COLORS = {RED: ("#FFC7CE", "#9C0006"), AMBER: ("#FFEB9C", "#9C5700")}  # (fill, font), Excel's own presets
 
-OUTPUT_SHEETS = ("Dashboard", "Ads Summary", "P&L")
-"""The sheets a refresh rewrites (Forecast joins them with the forecast)."""
+OUTPUT_SHEETS = ("Dashboard", "Ads Summary", "P&L", "Forecast")
+"""The sheets a refresh rewrites."""
 
 CHART_DATA_COL = DASHBOARD_CHART_DATA_COL
 CHART_DATA_ROW = DASHBOARD_KPI_HEADER_ROW
@@ -227,8 +231,62 @@ def _charts(tracker: Tracker, report: Report) -> None:
                                                                                   zip(labels, rows)],
                       ["text", *units], header=True)
         report.blocks.append(block)
-        report.charts.append(Chart("Dashboard", f"kpi_xl {name}", r, c, kind, title, block, secondary))
+        # Column G is narrower than B:E: a chart there is narrower, to stay on the printed page.
+        report.charts.append(Chart("Dashboard", f"kpi_xl {name}", r, c, kind, title, block, secondary,
+                                   width=560 if c == 6 else 640))
         col += len(headers) + 2
+
+
+def forecast_sentence(tracker: Tracker, forecast, as_of: int) -> str:
+    """The forecast in one sentence, for the Dashboard."""
+    cur = tracker.settings.currency
+    money = lambda v: f"{v:,.0f} {cur}"  # noqa: E731
+    low = forecast.low()
+    reserve = f"{tracker.settings.reserve_months:g}-month reserve ({money(forecast.reserve)})"
+    name = lambda m: f"{month_start(m):%B %Y}"  # noqa: E731
+    low_text = f"the low point is {name(as_of + low.offset)} ({money(low.cash_end)})"
+    if low.plan:
+        low_text += ", after the Plan items of that month"
+    pay = forecast.max_owner_pay()
+    until = name(as_of + forecast.months)
+    if pay > 0:
+        return (f"You can pay yourself up to {money(pay)} a month until {until} without going under your "
+                f"{reserve}; {low_text}.")
+    return (f"Any owner pay would take cash under your {reserve} before {until}: hold it and review costs; "
+            f"{low_text}.")
+
+
+def _forecast(tracker: Tracker, report: Report) -> None:
+    forecast = tracker.figures(Selection()).forecast  # from the last month with Ledger entries
+    if forecast is None:
+        r, c = FORECAST_LOW_CASH_CELL
+        report.blocks.append(Block("Forecast", r, c, [["No Ledger entries yet: nothing to project."]], ["text"]))
+        return
+    as_of = tracker.as_of(ALL)
+    pay = forecast.max_owner_pay()
+    rows = [[month_start(as_of + a.offset), a.sales, a.variable_costs, a.fixed_costs, a.tax, a.owner_pay, a.plan,
+             a.cash_end, b.cash_end, forecast.reserve]
+            for a, b in zip(forecast.rows(), forecast.rows(owner_pay=pay))]
+    report.blocks.append(Block("Forecast", FORECAST_HEADER_ROW + 1, 0, rows, ["month"] + ["money"] * 9))
+    low = forecast.low()
+    r, c = FORECAST_LOW_CASH_CELL
+    report.blocks.append(Block("Forecast", r, c, [[low.cash_end, month_start(as_of + low.offset)]],
+                               ["money", "month"]))
+    r, c = FORECAST_MAX_PAY_CELL
+    report.blocks.append(Block("Forecast", r, c, [[pay]], ["money"]))
+    first, last = FORECAST_HEADER_ROW + 2, FORECAST_HEADER_ROW + 1 + len(rows)
+    for col in ("H", "I"):
+        report.rules.append(Rule("Forecast", f"{col}{first}:{col}{last}",
+                                 f"=AND(ISNUMBER({col}{first}),{col}{first}<J{first})", RED))
+    r, c = DASHBOARD_FORECAST_CELL
+    report.blocks.append(Block("Dashboard", r, c, [[forecast_sentence(tracker, forecast, as_of)]], ["sentence"]))
+    data = Block("Dashboard", CHART_DATA_ROW, CHART_DATA_COL + 23,
+                 [["Month", "Projected cash", "Paying the most you can", "Reserve"]]
+                 + [[month_label(m[0].year * 12 + m[0].month - 1), m[7], m[8], m[9]] for m in rows],
+                 ["text", "money", "money", "money"], header=True)
+    report.blocks.append(data)
+    report.charts.append(Chart("Dashboard", "kpi_xl forecast", DASHBOARD_CHARTS_ROW + 20, 6, "line",
+                               "Projected cash against the reserve", data, width=560))
 
 
 def build_report(tracker: Tracker, today: dt.date | None = None) -> Report:
@@ -237,4 +295,5 @@ def build_report(tracker: Tracker, today: dt.date | None = None) -> Report:
     _dashboard(tracker, report, today or dt.date.today())
     _ads_summary(tracker, report)
     _pnl(tracker, report)
+    _forecast(tracker, report)
     return report

@@ -73,6 +73,7 @@ class SampleData:
     ads: list[dict]
     ledger: list[dict]
     settings: Settings
+    plan: list[dict]
 
 
 def _poisson(rng: random.Random, lam: float) -> int:
@@ -149,4 +150,8 @@ def sample_data(seed: int = 17) -> SampleData:
     settings = Settings(currency="EUR", opening_cash=18000.0, opening_date=dt.date(YEAR, 1, 1),
                         target_roas=2.0, max_cac=600.0, max_cpl=60.0, min_ctr=0.008, min_gross_margin=0.5,
                         reserve_months=3.0, forecast_months=6)
-    return SampleData(ads, ledger, settings)
+    plan = [  # what the owner already knows is coming (the forecast adds it)
+        {"Month": "2027-03", "Label": "Corporate tax balance for 2026", "Type": "Tax", "Amount": 14_000.0},
+        {"Month": "2027-05", "Label": "New laptop and camera", "Type": "Fixed cost", "Amount": 3_200.0},
+    ]
+    return SampleData(ads, ledger, settings, plan)

@@ -81,7 +81,7 @@ def check() -> int:
 
 
 SCREENSHOTS = {"Dashboard": "dashboard.png", "Ads": "ads.png", "Settings": "settings.png",
-               "Ads Summary": "ads-summary.png", "P&L": "pnl.png"}
+               "Ads Summary": "ads-summary.png", "P&L": "pnl.png", "Forecast": "forecast.png"}
 
 
 def _print_buttons(src: Path, dst: Path) -> None:
@@ -105,7 +105,7 @@ def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
     outdir.mkdir(exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        tracker = write_tracker(Path(tmp) / "tracker.xlsm", data.ads, data.ledger, data.settings, created=CREATED)
+        tracker = write_tracker(Path(tmp) / "tracker.xlsm", data.ads, data.ledger, data.settings, data.plan, created=CREATED)
         refresh(tracker, today=dt.date(TEMPLATE_YEAR, 12, 31))
         shown = Path(tmp) / "KPI_Tracker.xlsm"
         _print_buttons(tracker, shown)

@@ -85,7 +85,8 @@ FORECAST_HEADER_ROW = 6
 FORECAST_LOW_CASH_CELL = (3, 1)  # B4 (its month in C4)
 FORECAST_MAX_PAY_CELL = (4, 1)  # B5
 FORECAST_HEADERS = ("Month", "Sales", "Variable costs", "Fixed costs", "Tax", "Owner pay", "Plan items",
-                    "Cash at month end")
+                    "Cash at month end", "Cash, paying the most you can", "Reserve")
+DASHBOARD_FORECAST_CELL = (6, 6)  # G7: the forecast in one sentence
 
 _SETTING_VALUES = {
     "Currency": lambda s: s.currency,
@@ -125,6 +126,7 @@ class Formats:
         self.hint = wb.add_format({**font, "italic": True, "font_color": GREY})
         self.step = wb.add_format({**font, "font_color": "#262626", "valign": "vcenter"})
         self.text = wb.add_format(font)
+        self.sentence = wb.add_format({**font, "bold": True, "font_color": NAVY, "text_wrap": True, "valign": "top"})
         self.code = wb.add_format({"font_name": "Consolas", "font_size": 11})
         self.money_format = excel_format("money", currency)
         self.date = wb.add_format({**font, "num_format": "yyyy-mm-dd", "align": "left"})
@@ -365,6 +367,7 @@ def write_dashboard(ws: Worksheet, settings: Settings, fmt: Formats, button: boo
         ws.write(3, 1, "No macros in an .xlsx:", fmt.hint)
         ws.write(4, 1, "run kpi-xl refresh FILE", fmt.code)
 
+    ws.set_row(DASHBOARD_FORECAST_CELL[0], 48)  # the forecast's sentence wraps in G7
     row, col = DASHBOARD_MONTH_CELL
     ws.write(row, col - 1, "Latest month", fmt.label)
     ws.write(row, col, "not refreshed yet", fmt.hint)
@@ -452,6 +455,7 @@ def write_forecast(ws: Worksheet, fmt: Formats) -> None:
                        [(h, "month" if h == "Month" else "money") for h in FORECAST_HEADERS], fmt,
                        header_row=FORECAST_HEADER_ROW)
     ws.set_column(0, 0, 16, fmt.month)
+    ws.set_column(1, len(FORECAST_HEADERS) - 1, 16, fmt.money)
     (r1, c1), (r2, c2) = FORECAST_LOW_CASH_CELL, FORECAST_MAX_PAY_CELL
     ws.write(r1, c1 - 1, "Lowest cash", fmt.label)
     ws.write(r2, c2 - 1, "Max owner pay", fmt.label)

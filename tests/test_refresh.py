@@ -31,7 +31,8 @@ approx = pytest.approx
 @pytest.fixture(scope="module")
 def sample_xlsm(tmp_path_factory) -> Path:
     data = sample_data()
-    return write_tracker(tmp_path_factory.mktemp("refresh") / "sample.xlsm", data.ads, data.ledger, data.settings)
+    return write_tracker(tmp_path_factory.mktemp("refresh") / "sample.xlsm", data.ads, data.ledger, data.settings,
+                         data.plan)
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_refresh_keeps_everything_it_does_not_own(tracker_copy, tmp_path):
     assert after["xl/workbook.xml"] == before["xl/workbook.xml"]  # sheets, names, code name
     for table in (n for n in before if n.startswith("xl/tables/")):
         assert after[table] == before[table]
-    assert len(owned) == 3
+    assert len(owned) == 4  # Dashboard, Ads Summary, P&L, Forecast
     # The button is still there, bound to the macro, on the Dashboard.
     dashboard_rels = after[f"xl/worksheets/_rels/{Path(sheets['Dashboard']).name}.rels"].decode()
     vml = re.search(r'Target="\.\./drawings/(vmlDrawing\d+\.vml)"', dashboard_rels).group(1)
@@ -184,3 +185,27 @@ def test_alerts_are_conditional_formats_on_the_named_settings(tracker_copy):
     for _, f in formulas["Ads Summary"]:
         assert "ISNUMBER(" in f
     assert KPIS["roas"].unit == "multiple"
+
+
+def test_refresh_writes_the_forecast_and_its_sentence(tracker_copy):
+    from kpi_xl.periods import Selection
+    from kpi_xl.workbook import DASHBOARD_FORECAST_CELL, FORECAST_HEADER_ROW, FORECAST_MAX_PAY_CELL
+
+    refresh(tracker_copy, today=TODAY)
+    forecast = read_tracker(tracker_copy).figures(Selection()).forecast
+    pay = forecast.max_owner_pay()
+    wb = openpyxl.load_workbook(tracker_copy)
+    ws = wb["Forecast"]
+    rows = [r for r in ws.iter_rows(min_row=FORECAST_HEADER_ROW + 2, max_col=10, values_only=True) if r[0]]
+    assert [f"{r[0]:%Y-%m}" for r in rows] == [f"2027-{m:02d}" for m in range(1, 7)]
+    for row, a, b in zip(rows, forecast.rows(), forecast.rows(owner_pay=pay)):
+        assert row[1:] == approx((a.sales, a.variable_costs, a.fixed_costs, a.tax, a.owner_pay, a.plan,
+                                  a.cash_end, b.cash_end, forecast.reserve))
+    assert ws.cell(FORECAST_MAX_PAY_CELL[0] + 1, FORECAST_MAX_PAY_CELL[1] + 1).value == approx(pay)
+    assert rows[2][6] == -14_000  # the sample's planned tax balance, March 2027
+    values = kpis_json(tracker_copy)
+    assert values["max_owner_pay"] == approx(pay) and values["forecast_cash_low"] == approx(min(r[7] for r in rows))
+    sentence = wb["Dashboard"].cell(DASHBOARD_FORECAST_CELL[0] + 1, DASHBOARD_FORECAST_CELL[1] + 1).value
+    assert sentence == (f"You can pay yourself up to {pay:,.0f} EUR a month until June 2027 without going under "
+                        f"your 3-month reserve ({forecast.reserve:,.0f} EUR); the low point is March 2027 "
+                        f"({forecast.low().cash_end:,.0f} EUR), after the Plan items of that month.")
