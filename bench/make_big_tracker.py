@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +102,9 @@ def _serials(n: int) -> list[float]:
     return (first + np.arange(n, dtype=np.int64) * DAYS // max(n, 1)).astype(np.float64).tolist()
 
 
-def write_ads(ws, fmt: Formats, rows: int, rng: np.random.Generator) -> None:
+def ads_draws(rows: int, rng: np.random.Generator) -> Iterator[tuple]:
+    """The `Ads` rows as (campaign index, blank campaign?, impressions, clicks, spend, leads, calls,
+    customers, revenue); the one place of the draws, shared with make_big_xlsm.py."""
     k = len(CAMPAIGNS)
     which = rng.integers(0, k, rows)
     base = np.array([c[2] for c in CAMPAIGNS])[which]
@@ -115,14 +118,38 @@ def write_ads(ws, fmt: Formats, rows: int, rng: np.random.Generator) -> None:
     customers = rng.binomial(calls, 0.27)
     revenue = np.round(customers * rng.choice([990.0, 1500.0, 2400.0], rows), 2)
     no_campaign = rng.random(rows) < 0.02  # a blank Campaign is allowed
+    return zip(which.tolist(), no_campaign.tolist(), impressions.tolist(), clicks.tolist(), spend.tolist(),
+               leads.tolist(), calls.tolist(), customers.tolist(), revenue.tolist())
 
+
+def ledger_draws(rows: int, rng: np.random.Generator) -> Iterator[tuple[str, str, str, float]]:
+    """The `Ledger` rows as (label, category, type, amount), in date order; shared with make_big_xlsm.py."""
+    kinds = rng.choice(len(LEDGER_KINDS), rows, p=np.array([k[1] for k in LEDGER_KINDS]) / 100)
+    sub = rng.integers(0, 4, rows)
+    unit = rng.random(rows)
+    client = rng.integers(0, len(CLIENTS), rows)
+    reversal = rng.random(rows) < 0.003  # a credit note: a negative amount
+    for i, (kind, s, u, c, neg) in enumerate(zip(kinds.tolist(), sub.tolist(), unit.tolist(), client.tolist(),
+                                                  reversal.tolist())):
+        type_, _, options = LEDGER_KINDS[kind]
+        category, prefix, low, high = options[s % len(options)]
+        amount = round(low + (high - low) * u, 2)
+        year = 2024 + i * 3 // rows
+        if type_ == "Revenue":
+            label = f"{prefix} {year}-{i:07d} {CLIENTS[c]}"  # distinct: the shared strings grow
+        elif i % 5:
+            label = f"{prefix} #{i:07d}"
+        else:
+            label = prefix  # some repeated labels too
+        yield label, category, type_, (-amount if neg else amount)
+
+
+def write_ads(ws, fmt: Formats, rows: int, rng: np.random.Generator) -> None:
     channels = [c[0] for c in CAMPAIGNS]
     names = [c[1] for c in CAMPAIGNS]
     date, text, count, money = fmt.date, fmt.text, fmt.count, fmt.money
     num, string = ws._write_number, ws._write_string  # skip the public wrappers' argument parsing
-    cols = zip(_serials(rows), which.tolist(), no_campaign.tolist(), impressions.tolist(), clicks.tolist(),
-               spend.tolist(), leads.tolist(), calls.tolist(), customers.tolist(), revenue.tolist())
-    for r, (d, w, blank, im, cl, sp, le, ca, cu, rv) in enumerate(cols, 1):
+    for r, (d, (w, blank, im, cl, sp, le, ca, cu, rv)) in enumerate(zip(_serials(rows), ads_draws(rows, rng)), 1):
         num(r, 0, d, date)
         string(r, 1, channels[w], text)
         if not blank:
@@ -137,32 +164,14 @@ def write_ads(ws, fmt: Formats, rows: int, rng: np.random.Generator) -> None:
 
 
 def write_ledger(ws, fmt: Formats, rows: int, rng: np.random.Generator) -> None:
-    kinds = rng.choice(len(LEDGER_KINDS), rows, p=np.array([k[1] for k in LEDGER_KINDS]) / 100)
-    sub = rng.integers(0, 4, rows)
-    unit = rng.random(rows)
-    client = rng.integers(0, len(CLIENTS), rows)
-    reversal = rng.random(rows) < 0.003  # a credit note: a negative amount
-    serials = _serials(rows)
     date, text, money = fmt.date, fmt.text, fmt.money
     num, string = ws._write_number, ws._write_string
-    for i, (kind, s, u, c, neg) in enumerate(zip(kinds.tolist(), sub.tolist(), unit.tolist(), client.tolist(),
-                                                  reversal.tolist())):
-        r = i + 1
-        type_, _, options = LEDGER_KINDS[kind]
-        category, prefix, low, high = options[s % len(options)]
-        amount = round(low + (high - low) * u, 2)
-        year = 2024 + i * 3 // rows
-        if type_ == "Revenue":
-            label = f"{prefix} {year}-{i:07d} {CLIENTS[c]}"  # distinct: the shared strings grow
-        elif i % 5:
-            label = f"{prefix} #{i:07d}"
-        else:
-            label = prefix  # some repeated labels too
-        num(r, 0, serials[i], date)
+    for r, (d, (label, category, type_, amount)) in enumerate(zip(_serials(rows), ledger_draws(rows, rng)), 1):
+        num(r, 0, d, date)
         string(r, 1, label, text)
         string(r, 2, category, text)
         string(r, 3, type_, text)
-        num(r, 4, -amount if neg else amount, money)
+        num(r, 4, amount, money)
 
 
 def build(path: Path, rows: int, seed: int) -> None:

@@ -43,12 +43,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from make_big_tracker import (
     CAMPAIGNS,
-    CLIENTS,
     DAYS,
     EXCEL_DATA_ROWS,
-    LEDGER_KINDS,
     SETTINGS,
     START,
+    ads_draws,
+    ledger_draws,
 )
 
 from kpi_xl.workbook import build_workbook
@@ -65,54 +65,16 @@ def _dates(n: int) -> list[dt.date]:
 
 
 def ads_rows(rows: int, rng: np.random.Generator) -> list[dict]:
-    # The draws of make_big_tracker.write_ads, in the same order.
-    k = len(CAMPAIGNS)
-    which = rng.integers(0, k, rows)
-    base = np.array([c[2] for c in CAMPAIGNS])[which]
-    ctr = np.array([c[3] for c in CAMPAIGNS])[which]
-    cpc = np.array([c[4] for c in CAMPAIGNS])[which]
-    impressions = np.maximum(rng.poisson(base * rng.uniform(0.3, 1.7, rows)), 1)
-    clicks = np.maximum(rng.binomial(impressions, np.minimum(ctr * rng.uniform(0.6, 1.5, rows), 1.0)), 1)
-    spend = np.round(clicks * cpc * rng.uniform(0.7, 1.4, rows), 2)
-    leads = rng.binomial(clicks, 0.09)
-    calls = rng.binomial(leads, 0.12)
-    customers = rng.binomial(calls, 0.27)
-    revenue = np.round(customers * rng.choice([990.0, 1500.0, 2400.0], rows), 2)
-    no_campaign = rng.random(rows) < 0.02
-
     channels = [c[0] for c in CAMPAIGNS]
     names = [c[1] for c in CAMPAIGNS]
-    cols = zip(_dates(rows), which.tolist(), no_campaign.tolist(), impressions.tolist(), clicks.tolist(),
-               spend.tolist(), leads.tolist(), calls.tolist(), customers.tolist(), revenue.tolist())
     return [{"Date": d, "Channel": channels[w], "Campaign": None if blank else names[w], "Impressions": im,
              "Clicks": cl, "Spend": sp, "Leads": le, "Calls": ca, "Customers": cu, "Revenue": rv}
-            for d, w, blank, im, cl, sp, le, ca, cu, rv in cols]
+            for d, (w, blank, im, cl, sp, le, ca, cu, rv) in zip(_dates(rows), ads_draws(rows, rng))]
 
 
 def ledger_rows(rows: int, rng: np.random.Generator) -> list[dict]:
-    # The draws of make_big_tracker.write_ledger, in the same order.
-    kinds = rng.choice(len(LEDGER_KINDS), rows, p=np.array([k[1] for k in LEDGER_KINDS]) / 100)
-    sub = rng.integers(0, 4, rows)
-    unit = rng.random(rows)
-    client = rng.integers(0, len(CLIENTS), rows)
-    reversal = rng.random(rows) < 0.003
-    dates = _dates(rows)
-    out = []
-    for i, (kind, s, u, c, neg) in enumerate(zip(kinds.tolist(), sub.tolist(), unit.tolist(), client.tolist(),
-                                                  reversal.tolist())):
-        type_, _, options = LEDGER_KINDS[kind]
-        category, prefix, low, high = options[s % len(options)]
-        amount = round(low + (high - low) * u, 2)
-        year = 2024 + i * 3 // rows
-        if type_ == "Revenue":
-            label = f"{prefix} {year}-{i:07d} {CLIENTS[c]}"
-        elif i % 5:
-            label = f"{prefix} #{i:07d}"
-        else:
-            label = prefix
-        out.append({"Date": dates[i], "Label": label, "Category": category, "Type": type_,
-                    "Amount": -amount if neg else amount})
-    return out
+    return [{"Date": d, "Label": label, "Category": category, "Type": type_, "Amount": amount}
+            for d, (label, category, type_, amount) in zip(_dates(rows), ledger_draws(rows, rng))]
 
 
 def template_fingerprint() -> str:
