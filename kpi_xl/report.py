@@ -169,6 +169,10 @@ def _dashboard(tracker: Tracker, report: Report, today: dt.date) -> None:
     r, c = DASHBOARD_REFRESHED_CELL
     report.blocks.append(Block("Dashboard", r, c, [[today]], ["date"]))
     if latest is None:
+        r, c = DASHBOARD_MONTH_CELL
+        report.blocks.append(Block("Dashboard", r, c, [["no data yet"]], ["text"]))
+        report.blocks.append(Block("Dashboard", DASHBOARD_ALERTS_ROW + 1, 6, [[line] for line in _fit(
+            ["No data yet: type or import your rows in Ads and Ledger, then refresh."])], ["text"]))
         return
     report.latest_month = month_label(latest)
     r, c = DASHBOARD_MONTH_CELL
@@ -256,11 +260,16 @@ def forecast_sentence(tracker: Tracker, forecast, as_of: int) -> str:
             f"{low_text}.")
 
 
+NO_FORECAST = "No Ledger entries yet: nothing to project. The forecast starts from the last month in Ledger."
+
+
 def _forecast(tracker: Tracker, report: Report) -> None:
     forecast = tracker.figures(Selection()).forecast  # from the last month with Ledger entries
     if forecast is None:
         r, c = FORECAST_LOW_CASH_CELL
-        report.blocks.append(Block("Forecast", r, c, [["No Ledger entries yet: nothing to project."]], ["text"]))
+        report.blocks.append(Block("Forecast", r, c, [[NO_FORECAST]], ["text"]))
+        r, c = DASHBOARD_FORECAST_CELL
+        report.blocks.append(Block("Dashboard", r, c, [[NO_FORECAST]], ["sentence"]))
         return
     as_of = tracker.as_of(ALL)
     pay = forecast.max_owner_pay()

@@ -62,9 +62,19 @@ def test_already_below_the_reserve_means_nothing_to_pay(tmp_path):
 
 
 def test_no_history_is_undefined_not_a_crash(tmp_path):
+    from kpi_xl.refresh import refresh
+    from kpi_xl.report import NO_FORECAST
+    from kpi_xl.workbook import DASHBOARD_FORECAST_CELL, DASHBOARD_MONTH_CELL, FORECAST_LOW_CASH_CELL
+
     path = write_tracker(tmp_path / "t.xlsm")
     values = kpis(path)
     assert values["forecast_cash_low"] is None and values["max_owner_pay"] is None
+    refresh(path, today=D(2026, 11, 25))  # says so on both sheets
+    wb = openpyxl.load_workbook(path)
+    cell = lambda sheet, rc: wb[sheet].cell(rc[0] + 1, rc[1] + 1).value  # noqa: E731
+    assert cell("Dashboard", DASHBOARD_FORECAST_CELL) == NO_FORECAST == cell("Forecast", FORECAST_LOW_CASH_CELL)
+    assert NO_FORECAST.startswith("No Ledger entries yet")
+    assert cell("Dashboard", DASHBOARD_MONTH_CELL) == "no data yet"
 
 
 def test_plan_rows_are_validated_like_the_other_tables(tmp_path):
