@@ -167,7 +167,8 @@ def what_changed(tracker: Tracker, month: int, threshold: float = 0.10) -> list[
         elif a["roas"] < target <= b["roas"]:
             out.append(f"Return on ad spend is back above the {target:g}× target ({b['roas']:.2f}×).")
     if "sales" in big:
-        out.append(f"Sales {_signed(ch['sales'])} ({format_value('sales', b['sales'], cur)}).")
+        out.append(f"Sales {_signed(ch['sales'])} ({format_value('sales', a['sales'], cur)} → "
+                   f"{format_value('sales', b['sales'], cur)}).")
     if a["net_profit"] is not None and b["net_profit"] is not None and (
             "net_profit" in big or (a["net_profit"] < 0) != (b["net_profit"] < 0)):
         change = f" {_signed(ch['net_profit'])}" if ch["net_profit"] is not None else ""

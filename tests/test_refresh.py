@@ -98,6 +98,9 @@ def test_the_story_month_is_told_in_what_changed(tmp_path):
     assert any(line and line.startswith("Cost per click −") and "cheaper clicks turned into fewer leads" in line
                for line in lines)
     assert any(line and line.startswith("Net profit +") for line in lines)
+    sales = (may["sales"] - april["sales"]) / april["sales"]
+    assert abs(sales) >= 0.10  # so it is told, old → new like the other moves
+    assert f"Sales {sales:+.0%} ({april['sales']:,.2f} EUR → {may['sales']:,.2f} EUR).".replace("-", "−") in lines
 
 
 def test_refresh_keeps_everything_it_does_not_own(tracker_copy, tmp_path):
