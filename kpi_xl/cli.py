@@ -188,6 +188,8 @@ def _print_refresh(result) -> None:
     report = result.report
     _say(f"Refreshed {result.path}: Dashboard, Ads Summary, P&L and Forecast"
          + (f" (latest month {report.latest_month})" if report.latest_month else " (no data yet)"))
+    for name in result.added:
+        _say(f"  Added the {name} sheet: this tracker was made before it existed.")
     for block in report.blocks:
         if block.sheet == "Dashboard" and block.col == 6:
             for (line,) in block.rows:

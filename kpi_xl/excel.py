@@ -37,9 +37,11 @@ from .workbook import (
     DASHBOARD_MONTH_CELL,
     DASHBOARD_REFRESHED_CELL,
     FORECAST_HEADER_ROW,
+    FORECAST_LABELS,
     FORECAST_LOW_CASH_CELL,
     FORECAST_MAX_PAY_CELL,
     OUTPUT_HEADER_ROW,
+    output_layout,
 )
 
 TOTAL_FILL = (217, 225, 242)  # the total rows' fill, as on a refreshed file
@@ -189,11 +191,12 @@ def refresh_book(book: Any, today: dt.date | None = None) -> Report | None:
         book.app.alert(refresh_message(tracker, problems), title="Refresh KPIs")
         return None
     report = build_report(tracker, today)
-    write_report(book, report)
+    added = write_report(book, report)
     warnings = [p for p in problems if p.severity == "warning"]
     if warnings:
         book.app.alert(refresh_message(tracker, warnings), title="Refresh KPIs")
-    book.app.status_bar = f"KPIs refreshed (latest month {report.latest_month or 'none'})"
+    book.app.status_bar = (f"KPIs refreshed (latest month {report.latest_month or 'none'})"
+                           + "".join(f"; added the {name} sheet" for name in added))
     return report
 
 
@@ -202,16 +205,40 @@ def _rc(row: int, col: int) -> tuple[int, int]:
     return row + 1, col + 1
 
 
-def write_report(book: Any, report: Report) -> None:
+def _output_sheet(book: Any, name: str, added: list[str]) -> Any:
+    """The output sheet ``name``, added after the last sheet (with its titles and headers) if the
+    workbook was made before it existed."""
+    for sheet in book.sheets:
+        if sheet.name == name:
+            return sheet
+    sheet = book.sheets.add(name, after=book.sheets[-1])
+    added.append(name)
+    if name == "Dashboard":
+        sheet.range("A1").value = "KPI tracker"
+        return sheet
+    title, subtitle, headers, header_row = output_layout(name)
+    sheet.range("A1").value = [[title], [subtitle]]
+    line = sheet.range(_rc(header_row, 0), _rc(header_row, len(headers) - 1))
+    line.value = [h for h, _ in headers]
+    line.font.bold = True
+    if name == "Forecast":
+        for (r, c), label in FORECAST_LABELS.items():
+            sheet.range(_rc(r, c - 1)).value = label
+    return sheet
+
+
+def write_report(book: Any, report: Report) -> list[str]:
     """Lay a report out on the open workbook's output sheets with xlwings.
 
     The template already gave these sheets their look (titles, headers,
     column formats); this clears what the last refresh wrote and writes the
     new values, number formats, total rows, alert rules and charts.  The
-    button and everything outside the output areas stay as they are.
+    button and everything outside the output areas stay as they are.  An
+    output sheet the workbook lacks is added; their names are returned.
     """
+    added: list[str] = []
     for name in OUTPUT_SHEETS:
-        sheet = book.sheets[name]
+        sheet = _output_sheet(book, name, added)
         blocks = [b for b in report.blocks if b.sheet == name]
         if name != "Dashboard":  # a table that may have been longer last time
             header = FORECAST_HEADER_ROW if name == "Forecast" else OUTPUT_HEADER_ROW
@@ -241,6 +268,7 @@ def write_report(book: Any, report: Report) -> None:
             chart.chart_type = "line_markers" if spec.kind == "line" else "column_clustered"
             chart.set_source_data(sheet.range(spec.data.ref))
             _chart_title(chart, spec.title, spec.secondary)
+    return added
 
 
 def _write_block(sheet: Any, b: Block, book: Any) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -37,6 +37,7 @@ class RefreshResult:
     path: Path
     tracker: Tracker
     report: Report
+    added: list[str] = field(default_factory=list)  # output sheets the tracker lacked (made before they existed)
 
 
 class _Writer:
@@ -152,5 +153,5 @@ def refresh(path: str | Path, out: str | Path | None = None, today: dt.date | No
         write_output_sheets(scratch, tracker, report, button=has_macros(path))
         say(f"Writing {target.name}")
         with atomic_path(target) as dest:
-            replace_sheets(path, scratch, list(OUTPUT_SHEETS), dest)
-    return RefreshResult(target, tracker, report)
+            added = replace_sheets(path, scratch, list(OUTPUT_SHEETS), dest)
+    return RefreshResult(target, tracker, report, added)

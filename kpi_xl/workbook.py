@@ -432,34 +432,50 @@ def write_output_sheet(ws: Worksheet, title: str, subtitle: str, headers: list[t
     _print_setup(ws, repeat_row=header_row)
 
 
+FORECAST_LABELS = {FORECAST_LOW_CASH_CELL: "Lowest cash", FORECAST_MAX_PAY_CELL: "Max owner pay"}
+"""The labels left of the Forecast figures above its table."""
+
+
+def output_layout(name: str) -> tuple[str, str, list[tuple[str, str]], int]:
+    """The title, subtitle, table headers (with their units) and header row of the output sheet ``name``."""
+    if name == "Ads Summary":
+        return ("Ads Summary",
+                "One row per month and channel, then the month's total. Written by Refresh KPIs: "
+                "the next refresh replaces what is typed here.",
+                [("Month", "month"), ("Channel", "text")] + [(KPIS[k].label, KPIS[k].unit) for k in ADS_SUMMARY_IDS],
+                OUTPUT_HEADER_ROW)
+    if name == "P&L":
+        return ("Profit and loss",
+                "One row per month, from the Ledger. Written by Refresh KPIs: the next refresh replaces what is "
+                "typed here.",
+                [("Month", "month")] + [(KPIS[k].label, KPIS[k].unit) for k in PNL_IDS], OUTPUT_HEADER_ROW)
+    if name == "Forecast":
+        return ("Forecast",
+                "The next ForecastMonths months after the last month with Ledger entries: the mean of "
+                "the last 3 months, plus the Plan. Written by Refresh KPIs.",
+                [(h, "month" if h == "Month" else "money") for h in FORECAST_HEADERS], FORECAST_HEADER_ROW)
+    raise KeyError(name)
+
+
 def write_ads_summary(ws: Worksheet, fmt: Formats) -> None:
-    write_output_sheet(
-        ws, "Ads Summary",
-        "One row per month and channel, then the month's total. Written by Refresh KPIs: "
-        "the next refresh replaces what is typed here.",
-        [("Month", "month"), ("Channel", "text")] + [(KPIS[k].label, KPIS[k].unit) for k in ADS_SUMMARY_IDS],
-        fmt, frozen_cols=2)
+    title, subtitle, headers, row = output_layout("Ads Summary")
+    write_output_sheet(ws, title, subtitle, headers, fmt, frozen_cols=2, header_row=row)
 
 
 def write_pnl(ws: Worksheet, fmt: Formats) -> None:
-    write_output_sheet(
-        ws, "Profit and loss",
-        "One row per month, from the Ledger. Written by Refresh KPIs: the next refresh replaces what is typed here.",
-        [("Month", "month")] + [(KPIS[k].label, KPIS[k].unit) for k in PNL_IDS], fmt)
+    title, subtitle, headers, row = output_layout("P&L")
+    write_output_sheet(ws, title, subtitle, headers, fmt, header_row=row)
 
 
 def write_forecast(ws: Worksheet, fmt: Formats) -> None:
-    write_output_sheet(ws, "Forecast",
-                       "The next ForecastMonths months after the last month with Ledger entries: the mean of "
-                       "the last 3 months, plus the Plan. Written by Refresh KPIs.",
-                       [(h, "month" if h == "Month" else "money") for h in FORECAST_HEADERS], fmt,
-                       header_row=FORECAST_HEADER_ROW)
+    title, subtitle, headers, row = output_layout("Forecast")
+    write_output_sheet(ws, title, subtitle, headers, fmt, header_row=row)
     ws.set_column(0, 0, 16, fmt.month)
     ws.set_column(1, len(FORECAST_HEADERS) - 1, 16, fmt.money)
-    (r1, c1), (r2, c2) = FORECAST_LOW_CASH_CELL, FORECAST_MAX_PAY_CELL
-    ws.write(r1, c1 - 1, "Lowest cash", fmt.label)
-    ws.write(r2, c2 - 1, "Max owner pay", fmt.label)
+    for (r, c), label in FORECAST_LABELS.items():
+        ws.write(r, c - 1, label, fmt.label)
     # The value, then (lowest cash) the month it happens, then what it means.
+    (r1, c1), (r2, c2) = FORECAST_LOW_CASH_CELL, FORECAST_MAX_PAY_CELL
     ws.write(r1, c1 + 2, "the lowest projected month-end cash over the horizon, owner pay as it is", fmt.hint)
     ws.write(r2, c2 + 2, "the largest monthly owner pay that keeps every month-end cash above the reserve", fmt.hint)
 

@@ -331,27 +331,46 @@ def _drop_part(part: str, target: zipfile.ZipFile, patch: Patch, keep: set[str])
 
 
 def replace_sheets(target: Path, scratch: Path, names: list[str], out: Path,
-                   progress: Callable[[str], None] | None = None) -> None:
+                   progress: Callable[[str], None] | None = None) -> list[str]:
     """Write ``out``: ``target`` with the sheets ``names`` taken from ``scratch``.
 
-    Both workbooks must have those sheets; everything else in ``target`` is
-    copied as it is.  ``out`` must not be ``target``: write to a temporary
-    file and replace the target after (see :mod:`kpi_xl.files`).
+    ``scratch`` must have those sheets; one that ``target`` lacks (a tracker
+    made before the sheet existed) is added after its last sheet.
+    Everything else in ``target`` is copied as it is.  ``out`` must not be
+    ``target``: write to a temporary file and replace the target after (see
+    :mod:`kpi_xl.files`).  Returns the names of the sheets added.
     """
     with zipfile.ZipFile(target) as zt, zipfile.ZipFile(scratch) as zs:
         t_sheets, s_sheets = sheet_parts(zt), sheet_parts(zs)
-        missing = [n for n in names if n not in t_sheets or n not in s_sheets]
+        missing = [n for n in names if n not in s_sheets]
         if missing:
-            raise WorkbookError(f"{target}: missing sheet(s) {', '.join(missing)}")
+            raise WorkbookError(f"{scratch}: missing sheet(s) {', '.join(missing)}")
         styles = StyleMerger(zt.read("xl/styles.xml").decode("utf-8"), zs.read("xl/styles.xml").decode("utf-8"))
         strings = shared_strings(zs)
         patch = Patch()
         content_types = zt.read("[Content_Types].xml").decode("utf-8")
         overrides_add: dict[str, str] = {}
+        wb_rels = read_rels(zt, "xl/workbook.xml")
+        added = [n for n in names if n not in t_sheets]
+        if added:
+            t_sheets = dict(t_sheets)
+            taken_parts = set(zt.NameToInfo)
+            workbook_xml = zt.read("xl/workbook.xml").decode("utf-8")
+            ids = [int(i) for i in re.findall(r'<sheet\b[^>]*\bsheetId="(\d+)"', workbook_xml)]
+            for n, name in enumerate(added, 1):
+                part = _next_free(taken_parts, "xl/worksheets/sheet{}.xml")
+                rel_id = _next_free({r.id for r in wb_rels}, "rId{}")
+                wb_rels.append(Rel(rel_id, "worksheet", part, f"{R}/worksheet"))
+                sheet = f'<sheet name="{html.escape(name)}" sheetId="{max(ids, default=0) + n}" r:id="{rel_id}"/>'
+                workbook_xml = workbook_xml.replace("</sheets>", sheet + "</sheets>", 1)
+                overrides_add[part] = CT["worksheet"]
+                t_sheets[name] = part
+            patch.replace["xl/workbook.xml"] = workbook_xml.encode("utf-8")
+            patch.replace[rels_part("xl/workbook.xml")] = write_rels("xl/workbook.xml", wb_rels)
         kept_parts = {t_sheets[n] for n in t_sheets if n not in names}
         # First drop what the old sheets used, so that the new parts can take
         # the same names again (refreshing twice gives the same package).
-        for name in names:
+        for name in (n for n in names if n not in added):
             for r in read_rels(zt, t_sheets[name]):
                 if not r.external:
                     _drop_part(r.target, zt, patch, kept_parts | {t_sheets[name]})
@@ -385,7 +404,8 @@ def replace_sheets(target: Path, scratch: Path, names: list[str], out: Path,
                 rel_ids[r.id] = r.id
                 new_rels.append(Rel(r.id, r.type, dest, r.raw_type))
             xml = transplant_sheet_xml(zs.read(new_part).decode("utf-8"), styles, strings, rel_ids)
-            xml = keep_code_name(zt.read(old_part).decode("utf-8"), xml)
+            if name not in added:
+                xml = keep_code_name(zt.read(old_part).decode("utf-8"), xml)
             patch.replace[old_part] = xml.encode("utf-8")
             patch.delete.discard(old_part)
             if new_rels:
@@ -400,7 +420,7 @@ def replace_sheets(target: Path, scratch: Path, names: list[str], out: Path,
         # Excel rebuilds the calculation chain; a stale one that names replaced cells is an error.
         if "xl/calcChain.xml" in zt.NameToInfo:
             patch.delete.add("xl/calcChain.xml")
-            wb_rels = [r for r in read_rels(zt, "xl/workbook.xml") if r.type != "calcChain"]
+            wb_rels = [r for r in wb_rels if r.type != "calcChain"]
             patch.replace[rels_part("xl/workbook.xml")] = write_rels("xl/workbook.xml", wb_rels)
         patch.delete -= set(patch.replace)
         for part in patch.delete:
@@ -426,6 +446,7 @@ def replace_sheets(target: Path, scratch: Path, names: list[str], out: Path,
                 if part not in written:
                     _write(zo, part, data)
                     written.add(part)
+    return added
 
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)

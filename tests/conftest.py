@@ -80,3 +80,15 @@ def require_libreoffice() -> str:
     if os.environ.get("CI"):
         pytest.fail("LibreOffice (soffice) is not installed, and CI must run this test")
     pytest.skip("LibreOffice (soffice) is not installed")
+
+
+def pre_forecast_tracker(path: Path) -> Path:
+    """``path`` as a tracker made before the forecast: no `Plan`, no `Forecast`, no `ForecastMonths`.
+
+    Edited with openpyxl (VBA kept), as such a file would have been changed since.
+    """
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    del wb["Plan"], wb["Forecast"]
+    del wb.defined_names["ForecastMonths"]
+    wb.save(path)
+    return path

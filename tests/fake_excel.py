@@ -46,7 +46,10 @@ class FakeRange:
     def set_value(self, value: Any) -> None:
         self.sheet.writes += 1
         r1, c1 = self._top_left()
-        rows = value if isinstance(value, list) and value and isinstance(value[0], list) else [[value]]
+        if isinstance(value, list) and value and isinstance(value[0], list):
+            rows = value
+        else:  # a flat list is one row, as xlwings writes it
+            rows = [value] if isinstance(value, list) else [[value]]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
                 if v is None:
@@ -262,16 +265,28 @@ class FakeApp:
 
 
 class FakeSheets(list):
+    def __init__(self, book: "FakeBook"):
+        super().__init__()
+        self.book = book
+
     def __getitem__(self, key):
         if isinstance(key, str):
             return next(s for s in self if s.name == key)
         return super().__getitem__(key)
 
+    def add(self, name: str, before: "FakeSheet | None" = None, after: "FakeSheet | None" = None) -> "FakeSheet":
+        """xlwings' ``Sheets.add``: a new sheet before or after another one (default: before the active one)."""
+        assert all(s.name != name for s in self), f"a sheet named {name} exists"  # Excel refuses it
+        sheet = FakeSheet(self.book, name)
+        at = self.index(after) + 1 if after is not None else self.index(before) if before is not None else 0
+        self.insert(at, sheet)
+        return sheet
+
 
 class FakeBook:
     def __init__(self, fullname: str = "C:\\Users\\me\\tracker.xlsm"):
         self.fullname = fullname
-        self.sheets: FakeSheets = FakeSheets()
+        self.sheets: FakeSheets = FakeSheets(self)
         self.names = FakeNames()
         self.app = FakeApp()
 

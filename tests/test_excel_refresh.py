@@ -11,8 +11,9 @@ from kpi_xl.excel import check_snapshot, refresh_book, snapshot
 from kpi_xl.refresh import refresh
 from kpi_xl.report import COLORS, OUTPUT_SHEETS, build_report
 from kpi_xl.sample import sample_data
-from kpi_xl.workbook import OUTPUT_HEADER_ROW, write_tracker
+from kpi_xl.workbook import FORECAST_HEADER_ROW, FORECAST_HEADERS, OUTPUT_HEADER_ROW, write_tracker
 
+from .conftest import pre_forecast_tracker
 from .fake_excel import fake_book_from_file
 
 TODAY = dt.date(2026, 11, 25)
@@ -104,3 +105,27 @@ def test_invalid_input_shows_one_message_box_and_writes_nothing(sample_file):
         'Ledger!D3 (Type): expected one of Revenue, Variable cost, Fixed cost, Owner pay, Tax, Other income, Other expense, Non-cash income, Non-cash expense, found text "Rent"',
     ]
     assert all(s.writes == 0 for s in book.sheets)
+
+
+def test_the_button_adds_the_forecast_sheet_to_a_tracker_made_before_it(sample_file, tmp_path):
+    older = tmp_path / "older.xlsm"
+    older.write_bytes(sample_file.read_bytes())
+    book = fake_book_from_file(pre_forecast_tracker(older))
+    report = refresh_book(book, today=TODAY)
+    assert book.app.status_bar == "KPIs refreshed (latest month 2026-12); added the Forecast sheet"
+    assert [s.name for s in book.sheets][-2:] == ["xlwings.conf", "Forecast"]
+    forecast = book.sheets["Forecast"]
+    assert forecast.cells[(1, 1)] == "Forecast"
+    assert [forecast.cells[(FORECAST_HEADER_ROW + 1, 1 + j)] for j in range(len(FORECAST_HEADERS))] == \
+        list(FORECAST_HEADERS)
+    assert all((FORECAST_HEADER_ROW + 1, 1 + j) in forecast.bold for j in range(len(FORECAST_HEADERS)))
+    for block in (b for b in report.blocks if b.sheet == "Forecast"):  # every figure where a file refresh puts it
+        for i, row in enumerate(block.rows):
+            for j, value in enumerate(row):
+                got = forecast.cells.get((block.row + 1 + i, block.col + 1 + j))
+                assert norm(got) == (pytest.approx(value) if isinstance(value, float) else norm(value))
+    assert forecast.cells[(5, 1)] == "Max owner pay" and forecast.cells[(5, 2)] == pytest.approx(
+        refresh(older, today=TODAY).tracker.figures(__import__("kpi_xl").Selection()).forecast.max_owner_pay())
+    refresh_book(book, today=TODAY)  # the second time it is there: nothing added
+    assert book.app.status_bar == "KPIs refreshed (latest month 2026-12)"
+    assert [s.name for s in book.sheets].count("Forecast") == 1

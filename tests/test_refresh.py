@@ -22,7 +22,7 @@ from kpi_xl.summary import ADS_SUMMARY_IDS, ALL_CHANNELS, PNL_IDS
 from kpi_xl.workbook import DASHBOARD_CHANGES_ROW, OUTPUT_HEADER_ROW, write_tracker
 from kpi_xl.xlsxpatch import sheet_parts
 
-from .conftest import digest
+from .conftest import digest, pre_forecast_tracker
 
 TODAY = dt.date(2026, 11, 25)
 approx = pytest.approx
@@ -137,6 +137,35 @@ def test_refresh_keeps_everything_it_does_not_own(tracker_copy, tmp_path):
 
 
 def test_refreshing_twice_gives_the_same_file(tracker_copy):
+    refresh(tracker_copy, today=TODAY)
+    once = tracker_copy.read_bytes()
+    refresh(tracker_copy, today=TODAY)
+    assert tracker_copy.read_bytes() == once
+
+
+def test_a_tracker_made_before_the_forecast_gets_its_forecast_sheet(tracker_copy):
+    from kpi_xl.workbook import FORECAST_MAX_PAY_CELL
+
+    before = parts(pre_forecast_tracker(tracker_copy))
+    result = CliRunner().invoke(app, ["refresh", str(tracker_copy)])
+    assert result.exit_code == 0, result.output
+    assert "Added the Forecast sheet: this tracker was made before it existed." in result.output
+    after = parts(tracker_copy)
+    wb = openpyxl.load_workbook(tracker_copy)
+    assert wb.sheetnames == ["Dashboard", "Ads", "Ledger", "Settings", "Ads Summary", "P&L", "xlwings.conf",
+                             "Forecast"]
+    values = kpis_json(tracker_copy)  # no Plan rows, the default horizon
+    r, c = FORECAST_MAX_PAY_CELL
+    assert wb["Forecast"].cell(r + 1, c + 1).value == approx(values["max_owner_pay"]) and values["max_owner_pay"] > 0
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    targets = sheet_parts(zipfile.ZipFile(tracker_copy))
+    for name in ("Ads", "Ledger", "Settings", "xlwings.conf"):
+        assert after[targets[name]] == before[targets[name]], name
+    types = after["[Content_Types].xml"].decode()
+    assert f'<Override PartName="/{targets["Forecast"]}"' in types
+    result = CliRunner().invoke(app, ["refresh", str(tracker_copy)])  # now it has one: nothing added
+    assert result.exit_code == 0 and "Added" not in result.output
+    assert openpyxl.load_workbook(tracker_copy).sheetnames == wb.sheetnames
     refresh(tracker_copy, today=TODAY)
     once = tracker_copy.read_bytes()
     refresh(tracker_copy, today=TODAY)

@@ -20,7 +20,7 @@ from kpi_xl.render import sheet_pages, to_pdf, to_png
 from kpi_xl.template import TEMPLATE
 from kpi_xl.workbook import SHEETS
 
-from .conftest import require_libreoffice
+from .conftest import pre_forecast_tracker, require_libreoffice
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
@@ -63,6 +63,26 @@ def test_libreoffice_renders_every_sheet_of_a_sample_tracker(tmp_path):
     assert result.exit_code == 0, result.output
     pages = render_every_sheet(tracker, tmp_path)
     assert len(pages["Ads"]) > 10 and len(pages["Ledger"]) > 3  # every row printed, one page wide
+
+
+def test_libreoffice_opens_a_tracker_that_refresh_gave_its_forecast_sheet(tmp_path):
+    import subprocess
+
+    from kpi_xl.refresh import refresh
+
+    soffice = require_libreoffice()
+    require_poppler()
+    path = tmp_path / "older.xlsm"
+    assert CliRunner().invoke(app, ["new", str(path), "--sample"]).exit_code == 0
+    assert refresh(pre_forecast_tracker(path)).added == ["Forecast"]
+    pdf = to_pdf(path, tmp_path, soffice=soffice)
+    pages = sheet_pages(pdf)
+    assert list(pages) == ["Dashboard", "Ads", "Ledger", "Settings", "Ads Summary", "P&L", "xlwings.conf",
+                           "Forecast"]
+    page = str(pages["Forecast"][0])
+    text = subprocess.run(["pdftotext", "-f", page, "-l", page, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Max owner pay" in text and "Cash at month" in text
 
 
 
