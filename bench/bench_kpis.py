@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import shutil
 import statistics
-import subprocess
 import sys
 from pathlib import Path
+
+from benchlib import kpi_xl_command, machine, measure
 
 HERE = Path(__file__).parent
 TARGET_RATIO = 1.3
@@ -47,32 +45,6 @@ _t1 = time.perf_counter()
 """ + _POST
 
 
-def measure(cmd: list[str]) -> dict:
-    """Run ``cmd`` under /usr/bin/time: wall s, peak RSS MB, and what it printed."""
-    out = subprocess.run(["/usr/bin/time", "-f", "@@time %e %M", *cmd], capture_output=True, text=True, check=False)
-    tail = [line for line in out.stderr.splitlines() if line.startswith("@@time ")]
-    if out.returncode != 0 or not tail:
-        raise SystemExit(f"failed ({out.returncode}): {' '.join(cmd)}\n{out.stderr}")
-    _, wall, rss_kb = tail[-1].split()
-    return {"wall": float(wall), "rss": int(rss_kb) / 1024, "stdout": out.stdout}
-
-
-def machine() -> str:
-    from importlib.metadata import version
-
-    import fastexcel
-    import polars
-
-    meminfo = Path("/proc/meminfo").read_text().splitlines()
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    mem = next((int(line.split()[1]) / 1024**2 for line in meminfo if line.startswith("MemTotal")), 0)
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
-               platform.processor())
-    return (f"{os.cpu_count()} CPUs ({cpu}), {mem:.0f} GB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, fastexcel {fastexcel.__version__}, polars {polars.__version__}, "
-            f"python-calamine {version('python-calamine')}")
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--file", type=Path, default=HERE / "out" / "big.xlsx")
@@ -80,7 +52,7 @@ def main() -> None:
     a = p.parse_args()
     if not a.file.exists():
         raise SystemExit(f"{a.file}: missing; run python bench/make_big_tracker.py first")
-    kpi_xl_cmd = shutil.which("kpi-xl", path=str(Path(sys.executable).parent)) or shutil.which("kpi-xl")
+    kpi_xl_cmd = kpi_xl_command()
     f = str(a.file)
     py = sys.executable
     variants = {

@@ -45,21 +45,18 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import importlib.util
 import json
-import os
-import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 import zipfile
 from pathlib import Path
 
+from benchlib import freeze_package, kpi_xl_command, machine, measure
+
 HERE = Path(__file__).resolve().parent
+LIBS = ("kpi-xl", "fastexcel", "polars", "python-calamine", "XlsxWriter", "openpyxl")
 OUT = HERE / "out"
 TARGET_RATIO = 1.5
 TARGET_RSS_MB = 2000
@@ -110,79 +107,6 @@ s = pstats.Stats(p)
 s.sort_stats('cumulative').print_stats(30)
 s.sort_stats('tottime').print_stats(20)
 """
-
-
-# --- running children ------------------------------------------------------------
-
-
-def _tree_rss_kb(pid: int) -> int:
-    """Largest VmRSS (kB) among ``pid`` and its descendants (for runs killed before /usr/bin/time reports)."""
-    best, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        best = max(best, int(line.split()[1]))
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo += [int(c) for c in f.read().split()]
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return best
-
-
-def measure(cmd: list[str], timeout: float | None = None, sample: bool = False, env: dict | None = None,
-            cwd: Path | None = None) -> dict:
-    """Run ``cmd`` under /usr/bin/time in its own process group: wall s, peak RSS MB, its output."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        t = time.perf_counter()
-        proc = subprocess.Popen(["/usr/bin/time", "-f", "@@time %e %M", *cmd], stdout=out, stderr=err,
-                                start_new_session=True, env=env, cwd=cwd)
-        peak_kb, timed_out = 0, False
-        while proc.poll() is None:
-            if sample:
-                peak_kb = max(peak_kb, _tree_rss_kb(proc.pid))
-            if timeout is not None and time.perf_counter() - t > timeout:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-                timed_out = True
-                break
-            time.sleep(0.2 if sample else 0.05)
-        wall = time.perf_counter() - t
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    tail = [line for line in stderr.splitlines() if line.startswith("@@time ")]
-    if timed_out:
-        return {"wall": wall, "rss": peak_kb / 1024, "stdout": stdout, "stderr": stderr, "timeout": True}
-    if proc.returncode != 0 or not tail:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr[-3000:]}")
-    _, wall_s, rss_kb = tail[-1].split()
-    return {"wall": float(wall_s), "rss": max(int(rss_kb), peak_kb) / 1024, "stdout": stdout, "stderr": stderr}
-
-
-def git_head(folder: Path) -> str:
-    r = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                       check=False)
-    dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "."], capture_output=True,
-                           text=True, check=False).stdout.strip()
-    return (r.stdout.strip() or "?") + (" + uncommitted edits" if dirty else "")
-
-
-def machine() -> str:
-    from importlib.metadata import version
-    meminfo = Path("/proc/meminfo").read_text().splitlines()
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    mem = next((int(line.split()[1]) / 1024**2 for line in meminfo if line.startswith("MemTotal")), 0)
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
-               platform.processor())
-    lo = subprocess.run(["soffice", "--version"], capture_output=True, text=True, check=False).stdout.split()
-    libs = ", ".join(f"{m} {version(m)}" for m in ("kpi-xl", "fastexcel", "polars", "python-calamine", "XlsxWriter",
-                                                   "openpyxl"))
-    return (f"{os.cpu_count()} CPUs ({cpu}), {mem:.0f} GB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, {libs}, LibreOffice {lo[1] if len(lo) > 1 else '?'}")
 
 
 # --- checking a refreshed copy -------------------------------------------------------
@@ -369,18 +293,13 @@ def main() -> None:
         raise SystemExit(f"{a.file}: missing; run python bench/make_big_xlsm.py first")
     sys.path.insert(0, str(HERE))
     py = sys.executable
-    kpi_xl_cmd = shutil.which("kpi-xl", path=str(Path(py).parent)) or shutil.which("kpi-xl")
+    kpi_xl_cmd = kpi_xl_command()
     f = str(a.file)
     work = OUT / "refresh-bench"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    # Freeze the code: every child of this run (and the checks here) use one copy of the package,
-    # so that an edit of the working tree during the run cannot change what is measured.
-    src = Path(importlib.util.find_spec("kpi_xl").origin).parent
-    shutil.copytree(src, work / "pkg" / "kpi_xl", ignore=shutil.ignore_patterns("__pycache__"))
-    sys.path.insert(0, str(work / "pkg"))
-    env = {**os.environ, "PYTHONPATH": str(work / "pkg")}
-    code = f"a copy of {src} (git {git_head(src)}) taken at the start"
+    # Every child of this run (and the checks here) use one copy of the package.
+    code, env = freeze_package(work)
     copy = work / "copy.xlsm"
     bare_rows = None
 
@@ -452,7 +371,7 @@ def main() -> None:
         return statistics.median(r[field] for r in results[key])
 
     base = med("bare")
-    print(f"machine: {machine()}")
+    print(f"machine: {machine(LIBS, libreoffice=True)}")
     print(f"code: {code}")
     print(f"file: {a.file.name} ({a.file.stat().st_size / 1e6:.0f} MB; Ads {bare_rows[0]:,} rows, "
           f"Ledger {bare_rows[1]:,} rows), median of {a.repeat} runs per row, each in its own process, interleaved\n")

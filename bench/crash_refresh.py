@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import os
 import random
 import shutil
@@ -50,15 +49,9 @@ import time
 import zipfile
 from pathlib import Path
 
+from benchlib import freeze_package, kpi_xl_command
+
 HERE = Path(__file__).resolve().parent
-
-
-def git_head(folder: Path) -> str:
-    r = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                       check=False)
-    dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "."], capture_output=True,
-                           text=True, check=False).stdout.strip()
-    return (r.stdout.strip() or "?") + (" + uncommitted edits" if dirty else "")
 
 
 def sha256(path: Path) -> str:
@@ -140,26 +133,23 @@ def main() -> None:
     if not a.file.exists():
         raise SystemExit(f"{a.file}: missing; run python bench/make_big_xlsm.py first")
     py = Path(sys.executable)
-    kpi_xl_cmd = shutil.which("kpi-xl", path=str(py.parent)) or shutil.which("kpi-xl")
+    kpi_xl_cmd = kpi_xl_command()
     rng = random.Random(a.seed)
     work = HERE / "out" / "crash"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     tmpdir = work / "tmpdir"  # the child's TMPDIR: its scratch directories land here
     tmpdir.mkdir()
-    # Freeze the code: every refresh of this run (and the checks here) use one copy of the
-    # package, so that an edit of the working tree during the run cannot change the output.
-    src = Path(importlib.util.find_spec("kpi_xl").origin).parent
-    shutil.copytree(src, work / "pkg" / "kpi_xl", ignore=shutil.ignore_patterns("__pycache__"))
-    sys.path.insert(0, str(work / "pkg"))
-    env = {**os.environ, "TMPDIR": str(tmpdir), "PYTHONPATH": str(work / "pkg")}
+    # Every refresh of this run (and the checks here) use one copy of the package.
+    code, env = freeze_package(work)
+    env["TMPDIR"] = str(tmpdir)
     import kpi_xl
     from kpi_xl.xlsxpatch import sheet_parts
 
     child = subprocess.run([str(py), "-c", "import kpi_xl; print(kpi_xl.__file__)"], cwd=work, env=env,
                            capture_output=True, text=True, check=True).stdout.strip()
     assert Path(kpi_xl.__file__).is_relative_to(work / "pkg") and Path(child).is_relative_to(work / "pkg"), child
-    print(f"code: a copy of {src} (git {git_head(src)}) taken at the start", file=sys.stderr)
+    print(f"code: {code}", file=sys.stderr)
     target = work / a.file.name
     original_hash = sha256(a.file)
     with zipfile.ZipFile(a.file) as z:

@@ -30,7 +30,7 @@ import datetime as dt
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -206,28 +206,38 @@ def build(path: Path, rows: int, seed: int) -> None:
     print(f"  close (XML + zip): {time.perf_counter() - t:.0f} s", file=sys.stderr)
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parse_args(default_out: Path) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """The options of both generators (this one and make_big_xlsm.py)."""
+    p = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__.split("\n\n")[0])
     p.add_argument("--rows", type=int, default=EXCEL_DATA_ROWS, help="data rows in each table")
-    p.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "big.xlsx")
+    p.add_argument("--out", type=Path, default=default_out)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--force", action="store_true", help="rebuild even when a matching file exists")
     a = p.parse_args()
     if not 1 <= a.rows <= EXCEL_DATA_ROWS:
         p.error(f"--rows: expected 1 to {EXCEL_DATA_ROWS:,}")
-    stamp = {"rows": a.rows, "seed": a.seed, "generator": GENERATOR_VERSION}
-    meta = a.out.with_suffix(".json")
-    if not a.force and a.out.exists() and meta.exists() and json.loads(meta.read_text()) == stamp:
-        print(f"{a.out} exists ({a.rows:,} rows per table): reusing it")
+    return p, a
+
+
+def build_once(out: Path, meta: Path, stamp: dict, rows: int, force: bool, build: Callable[[Path], None]) -> None:
+    """``build(tmp)`` then rename it to ``out``, unless ``meta`` says ``out`` was made with the same ``stamp``."""
+    if not force and out.exists() and meta.exists() and json.loads(meta.read_text()) == stamp:
+        print(f"{out} exists ({rows:,} rows per table): reusing it")
         return
-    a.out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    tmp = a.out.with_name(a.out.stem + ".tmp.xlsx")
-    build(tmp, a.rows, a.seed)
-    tmp.replace(a.out)
+    tmp = out.with_name(out.stem + ".tmp" + out.suffix)
+    build(tmp)
+    tmp.replace(out)
     meta.write_text(json.dumps(stamp) + "\n")
-    print(f"wrote {a.out} ({a.out.stat().st_size / 1e6:.0f} MB, {a.rows:,} rows per table) "
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.0f} MB, {rows:,} rows per table) "
           f"in {time.perf_counter() - t:.0f} s")
+
+
+def main() -> None:
+    _, a = parse_args(Path(__file__).parent / "out" / "big.xlsx")
+    stamp = {"rows": a.rows, "seed": a.seed, "generator": GENERATOR_VERSION}
+    build_once(a.out, a.out.with_suffix(".json"), stamp, a.rows, a.force, lambda tmp: build(tmp, a.rows, a.seed))
 
 
 if __name__ == "__main__":

@@ -29,10 +29,8 @@ VBA project rebuilds it.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
-import json
 import sys
 import tempfile
 import time
@@ -44,11 +42,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from make_big_tracker import (
     CAMPAIGNS,
     DAYS,
-    EXCEL_DATA_ROWS,
     SETTINGS,
     START,
     ads_draws,
+    build_once,
     ledger_draws,
+    parse_args,
 )
 
 from kpi_xl.workbook import build_workbook
@@ -86,35 +85,22 @@ def template_fingerprint() -> str:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--rows", type=int, default=EXCEL_DATA_ROWS, help="data rows in each table")
-    p.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "big.xlsm")
-    p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--force", action="store_true", help="rebuild even when a matching file exists")
-    a = p.parse_args()
-    if not 1 <= a.rows <= EXCEL_DATA_ROWS:
-        p.error(f"--rows: expected 1 to {EXCEL_DATA_ROWS:,}")
+    p, a = parse_args(Path(__file__).parent / "out" / "big.xlsm")
     if a.out.suffix.lower() != ".xlsm":
         p.error("--out: expected a .xlsm path (the template with its VBA project and button)")
     stamp = {"rows": a.rows, "seed": a.seed, "generator": GENERATOR_VERSION, "template": template_fingerprint()}
-    meta = a.out.with_name(a.out.name + ".json")
-    if not a.force and a.out.exists() and meta.exists() and json.loads(meta.read_text()) == stamp:
-        print(f"{a.out} exists ({a.rows:,} rows per table): reusing it")
-        return
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    t0 = t = time.perf_counter()
-    rng = np.random.default_rng(a.seed)
-    ads = ads_rows(a.rows, rng)
-    ledger = ledger_rows(a.rows, rng)
-    print(f"  rows generated: {time.perf_counter() - t:.0f} s", file=sys.stderr)
-    t = time.perf_counter()
-    tmp = a.out.with_name(a.out.stem + ".tmp.xlsm")
-    build_workbook(tmp, ads, ledger, SETTINGS, macros=True, created=CREATED)
-    print(f"  build_workbook: {time.perf_counter() - t:.0f} s", file=sys.stderr)
-    tmp.replace(a.out)
-    meta.write_text(json.dumps(stamp) + "\n")
-    print(f"wrote {a.out} ({a.out.stat().st_size / 1e6:.0f} MB, {a.rows:,} rows per table) "
-          f"in {time.perf_counter() - t0:.0f} s")
+
+    def build(tmp: Path) -> None:
+        t = time.perf_counter()
+        rng = np.random.default_rng(a.seed)
+        ads = ads_rows(a.rows, rng)
+        ledger = ledger_rows(a.rows, rng)
+        print(f"  rows generated: {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        t = time.perf_counter()
+        build_workbook(tmp, ads, ledger, SETTINGS, macros=True, created=CREATED)
+        print(f"  build_workbook: {time.perf_counter() - t:.0f} s", file=sys.stderr)
+
+    build_once(a.out, a.out.with_name(a.out.name + ".json"), stamp, a.rows, a.force, build)
 
 
 if __name__ == "__main__":
