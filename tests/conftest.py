@@ -16,8 +16,8 @@ from kpi_xl.tracker import Settings
 from kpi_xl.workbook import write_tracker
 
 D = dt.date
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-DATA = SHARED / "data"
+DATA = Path(__file__).resolve().parent / "data"
+"""Real exports (and their independently checked figures), see data/README.md."""
 
 # The hand-worked tracker of tests/test_kpis_by_hand.py: every figure there is
 # computed on paper from these rows.

@@ -1,4 +1,4 @@
-"""The variants of each format that ../shared/data does not hold, as small files written here.
+"""The variants of each format that tests/data does not hold, as small files written here.
 
 Each is what the platform (or the FEC standard) is documented to produce:
 Google's UTF-16 "Excel CSV" with French headers, en-GB date ranges, a daily

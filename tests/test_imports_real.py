@@ -1,8 +1,9 @@
-"""`kpi-xl import` on the real exports of ../shared/data: the figures of EXPECTED.md, and nothing else changes.
+"""`kpi-xl import` on the real exports of tests/data: the figures of EXPECTED.md, and nothing else changes.
 
 The expected figures are read from EXPECTED.md itself (worked out there
 independently with Python's csv module), so the two cannot drift.  The FEC
-files hold real names: they are read in place, never copied into the repo.
+files are copies with people's and companies' names replaced by neutral
+text, every amount kept (tests/data/README.md).
 """
 
 from __future__ import annotations
