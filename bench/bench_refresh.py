@@ -116,7 +116,7 @@ def check_refreshed(original: Path, refreshed: Path) -> str:
     """The refreshed copy is a complete workbook; what refresh must not touch is byte-identical."""
     import kpi_xl
     from kpi_xl.report import OUTPUT_SHEETS
-    from kpi_xl.xlsxpatch import sheet_parts
+    from kpi_xl.ooxml.package import sheet_parts
 
     with zipfile.ZipFile(original) as zo, zipfile.ZipFile(refreshed) as zr:
         bad = zr.testzip()

@@ -144,7 +144,7 @@ def main() -> None:
     code, env = freeze_package(work)
     env["TMPDIR"] = str(tmpdir)
     import kpi_xl
-    from kpi_xl.xlsxpatch import sheet_parts
+    from kpi_xl.ooxml.package import sheet_parts
 
     child = subprocess.run([str(py), "-c", "import kpi_xl; print(kpi_xl.__file__)"], cwd=work, env=env,
                            capture_output=True, text=True, check=True).stdout.strip()

@@ -213,7 +213,7 @@ kpi_xl.read_tracker(sys.argv[1]).kpis()
     "kpi_xl.read_tracker(path).kpis(), Settings read through fastexcel (FileSource.setting monkeypatched)": """
 import kpi_xl
 from kpi_xl import reader
-from kpi_xl.package import cell_name
+from kpi_xl.ooxml.cells import cell_name
 def setting(self, name):  # the 1x1 load_sheet above instead of python-calamine
     defined = self.package.name(name)
     if defined is None:

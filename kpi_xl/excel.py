@@ -22,9 +22,9 @@ import datetime as dt
 
 from .errors import Problem
 from .formatting import excel_format
-from .package import TableInfo
+from .ooxml.package import TableInfo
 from .reader import check_source
-from .package import cell_name
+from .ooxml.cells import cell_name
 from .report import CHART_DATA_COL, CHART_DATA_ROW, COLORS, MAX_LINES, OUTPUT_SHEETS, Block, Report, build_report
 from .schema import SETTINGS
 from .summary import HEADLINE_IDS

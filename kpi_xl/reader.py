@@ -39,11 +39,11 @@ import polars as pl
 import python_calamine
 
 from .errors import InputError, Problem, WorkbookError
-from .package import TableInfo, cell_name, column_letter, read_package
+from .ooxml.cells import cell_name, column_letter, serial_to_date
+from .ooxml.package import TableInfo, read_package
 from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, PLAN, SETTINGS, Column, Setting, TableSpec
 from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_LISTED = 20
 """Cells listed per column and kind of problem; the rest are counted in one line."""
 
@@ -102,10 +102,6 @@ def describe(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return f"the date {value:%Y-%m-%d}"
     return str(value)
-
-
-def serial_to_date(serial: float) -> dt.date:
-    return EXCEL_EPOCH + dt.timedelta(days=math.floor(serial))
 
 
 # --- cell-by-cell checks (the slow path, and Settings) --------------------------

@@ -4,7 +4,7 @@
 2. Build the :class:`~kpi_xl.report.Report` (the one computation the button shares).
 3. Lay the output sheets out with XlsxWriter in a scratch workbook, with the
    template's own sheet builders.
-4. Transplant them into the tracker (:mod:`kpi_xl.xlsxpatch`): the input
+4. Transplant them into the tracker (:mod:`kpi_xl.ooxml.transplant`): the input
    sheets, the VBA project, the button's macro, names and any sheet a user
    added are copied byte for byte; written to a temporary file beside the
    target and moved over it (:mod:`kpi_xl.files`), so a crash leaves the old
@@ -29,7 +29,7 @@ from .reader import FileSource, check_source
 from .report import COLORS, OUTPUT_SHEETS, Block, Chart, Report, build_report
 from .tracker import Tracker
 from .workbook import Formats, write_ads_summary, write_dashboard, write_forecast, write_pnl
-from .xlsxpatch import replace_sheets
+from .ooxml.transplant import replace_sheets
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import summary
 from .metrics import KPIS
-from .package import cell_name, column_letter
+from .ooxml.cells import cell_name, column_letter
 from .periods import ALL, Selection, month_label, month_start
 from .summary import ADS_SUMMARY_IDS, HEADLINE_IDS, PNL_IDS
 from .tracker import Tracker

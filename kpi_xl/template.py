@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .schema import default_opening_date
 from .tracker import Settings
+from .ooxml.zipfiles import rewrite
 from .workbook import VBA_PROJECT, build_workbook
 
 TEMPLATE_YEAR = 2026
@@ -63,7 +64,7 @@ def build() -> None:
 def check() -> int:
     """0 when the committed VBA project and template equal a fresh build (part by part)."""
     from .vba_project import build_vba_project
-    from .xlsx_compare import compare_packages
+    from .ooxml.compare import compare_packages
 
     status = 0
     if not VBA_BIN.exists() or VBA_BIN.read_bytes() != build_vba_project():
@@ -86,12 +87,10 @@ SCREENSHOTS = {"Dashboard": "dashboard.png", "Ads": "ads.png", "Settings": "sett
 
 def _print_buttons(src: Path, dst: Path) -> None:
     """A copy whose buttons print (Excel does not print them, the screen shows them)."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item)
-            if item.filename.endswith(".vml"):
-                data = re.sub(rb"<x:PrintObject>False</x:PrintObject>", b"", data)
-            zout.writestr(item, data)
+    with zipfile.ZipFile(src) as zin:
+        vml = {name: re.sub(rb"<x:PrintObject>False</x:PrintObject>", b"", zin.read(name))
+               for name in zin.namelist() if name.endswith(".vml")}
+        rewrite(zin, dst, vml)
 
 
 def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:

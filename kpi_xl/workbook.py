@@ -42,7 +42,7 @@ from .errors import TemplateError
 from .files import atomic_path
 from .formatting import excel_format
 from .metrics import KPIS
-from .package import cell_name
+from .ooxml.cells import cell_name
 from .schema import ADS, LEDGER, LEDGER_TYPES, PLAN, SETTINGS, TableSpec
 from .summary import ADS_SUMMARY_IDS, HEADLINE_IDS, PNL_IDS
 from .tracker import Settings

@@ -15,7 +15,7 @@ import pytest
 from kpi_xl import read_tracker
 from kpi_xl.errors import WorkbookError
 from kpi_xl.imports import import_files
-from kpi_xl.imports.append import Styles
+from kpi_xl.ooxml.styles import CellStyles as Styles
 from kpi_xl.workbook import write_tracker
 
 from .conftest import HAND_ADS, HAND_SETTINGS, digest, edit_workbook, require_libreoffice
@@ -32,7 +32,7 @@ def google(tmp_path: Path, campaigns: list[str], name: str = "g.csv") -> Path:
 
 
 def sheet_xml(path: Path, sheet: str) -> str:
-    from kpi_xl.xlsxpatch import sheet_parts
+    from kpi_xl.ooxml.package import sheet_parts
 
     with zipfile.ZipFile(path) as z:
         return z.read(sheet_parts(z)[sheet]).decode("utf-8")

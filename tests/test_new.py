@@ -15,7 +15,7 @@ from kpi_xl.reader import read_tracker
 from kpi_xl.sample import STORY_MONTH, sample_data
 from kpi_xl.template import TEMPLATE, VBA_BIN
 from kpi_xl.tracker import Tracker
-from kpi_xl.xlsx_compare import compare_packages
+from kpi_xl.ooxml.compare import compare_packages
 
 
 def run(*args: str):

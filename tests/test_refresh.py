@@ -20,7 +20,7 @@ from kpi_xl.report import OUTPUT_SHEETS
 from kpi_xl.sample import sample_data
 from kpi_xl.summary import ADS_SUMMARY_IDS, ALL_CHANNELS, PNL_IDS
 from kpi_xl.workbook import DASHBOARD_CHANGES_ROW, OUTPUT_HEADER_ROW, write_tracker
-from kpi_xl.xlsxpatch import sheet_parts
+from kpi_xl.ooxml.package import sheet_parts
 
 from .conftest import digest, pre_forecast_tracker
 

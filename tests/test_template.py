@@ -22,13 +22,13 @@ import tomllib
 import xlwings
 
 from kpi_xl import vba
-from kpi_xl.package import read_package
+from kpi_xl.ooxml.package import read_package
 from kpi_xl.reader import read_tracker
 from kpi_xl.schema import ADS, LEDGER, LEDGER_TYPES, PLAN, SETTINGS
 from kpi_xl.template import SCREENSHOTS, TEMPLATE, VBA_BIN, write_template
 from kpi_xl.vba_project import build_vba_project, modules
 from kpi_xl.workbook import CODE_NAMES, REFRESH_MACRO, SHEETS, WORKBOOK_CODE_NAME
-from kpi_xl.xlsx_compare import compare_packages
+from kpi_xl.ooxml.compare import compare_packages
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:oletools.olevba")
 

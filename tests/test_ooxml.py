@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from kpi_xl.xlsxpatch import replace_sheets
+from kpi_xl.ooxml.transplant import replace_sheets
 
 
 def make_target(path: Path) -> Path:

@@ -1,0 +1,208 @@
+"""The structure of a workbook package: parts, relationships, content types, sheets, names, tables.
+
+Read straight from the zip's small XML parts with the standard library.
+openpyxl only exposes tables after loading a worksheet's cells, which for a
+million-row `Ads` sheet means minutes; these parts are a few kilobytes.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+from xml.etree import ElementTree as ET
+
+from ..errors import WorkbookError
+from .cells import cell_name, parse_cell
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS = {"m": MAIN, "r": R, "rel": PKG}
+_R_ID = f"{{{R}}}id"
+
+WORKBOOK = "xl/workbook.xml"
+STYLES = "xl/styles.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+CONTENT_TYPE = {
+    "drawing": "application/vnd.openxmlformats-officedocument.drawing+xml",
+    "chart": "application/vnd.openxmlformats-officedocument.drawingml.chart+xml",
+    "comments": "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml",
+    "worksheet": "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
+    "vml": "application/vnd.openxmlformats-officedocument.vmlDrawing",
+}
+
+_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$")
+
+
+# --- relationships -----------------------------------------------------------
+
+
+def rels_part(part: str) -> str:
+    """The relationships part of ``part``: ``xl/_rels/workbook.xml.rels`` for ``xl/workbook.xml``."""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+@dataclass
+class Rel:
+    id: str
+    type: str  # the last segment: "drawing", "chart", "vmlDrawing", …
+    target: str  # absolute part name (or the URL of an external target)
+    raw_type: str
+    external: bool = False
+
+
+def _read(files: zipfile.ZipFile | Mapping[str, bytes], name: str) -> bytes:
+    return files.read(name) if isinstance(files, zipfile.ZipFile) else files[name]
+
+
+def read_rels(files: zipfile.ZipFile | Mapping[str, bytes], part: str) -> list[Rel]:
+    """The relationships of ``part`` (none when it has no relationships part)."""
+    try:
+        data = _read(files, rels_part(part))
+    except KeyError:
+        return []
+    folder = posixpath.dirname(part)
+    out = []
+    for rel in ET.fromstring(data).findall(f"{{{PKG}}}Relationship"):
+        target = rel.get("Target", "")
+        external = rel.get("TargetMode") == "External"
+        if not external:
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        raw_type = rel.get("Type", "")
+        out.append(Rel(rel.get("Id", ""), raw_type.rsplit("/", 1)[-1], target, raw_type, external))
+    return out
+
+
+def write_rels(part: str, rels: list[Rel]) -> bytes:
+    """The relationships part of ``part`` holding ``rels`` (targets relative to ``part``)."""
+    folder = posixpath.dirname(part)
+    items = []
+    for r in rels:
+        target = r.target if r.external else posixpath.relpath(r.target, folder)
+        mode = ' TargetMode="External"' if r.external else ""
+        items.append(f'<Relationship Id="{r.id}" Type="{r.raw_type}" Target="{html.escape(target)}"{mode}/>')
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{PKG}">' + "".join(items) + "</Relationships>").encode()
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → worksheet part name, in workbook order."""
+    root = ET.fromstring(zf.read(WORKBOOK))
+    rels = {r.id: r.target for r in read_rels(zf, WORKBOOK)}
+    return {s.get("name", ""): rels[s.get(_R_ID)] for s in root.iter(f"{{{MAIN}}}sheet")}
+
+
+# --- tables and names ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    name: str
+    sheet: str
+    part: str
+    ref: str
+    columns: tuple[str, ...]
+    header_rows: int
+    totals_rows: int
+
+    @property
+    def first_row(self) -> int:
+        """0-based row of the table's first line (its header)."""
+        return parse_cell(self.ref.split(":")[0])[0]
+
+    @property
+    def first_col(self) -> int:
+        return parse_cell(self.ref.split(":")[0])[1]
+
+    @property
+    def last_row(self) -> int:
+        return parse_cell(self.ref.split(":")[-1])[0]
+
+    @property
+    def data_rows(self) -> int:
+        return self.last_row - self.first_row + 1 - self.header_rows - self.totals_rows
+
+    def data_row(self, i: int) -> int:
+        """0-based sheet row of the table's ``i``-th data row."""
+        return self.first_row + self.header_rows + i
+
+    def cell(self, i: int, column: str) -> str:
+        """``B7`` for data row ``i`` of ``column`` (a header of this table)."""
+        return cell_name(self.data_row(i), self.first_col + self.columns.index(column))
+
+    def header_cell(self, column: str) -> str:
+        return cell_name(self.first_row, self.first_col + self.columns.index(column))
+
+
+@dataclass(frozen=True)
+class DefinedName:
+    name: str
+    sheet: str | None
+    ref: str  # as written, e.g. "$B$3" or "$B$3:$C$4"
+
+    def single_cell(self) -> tuple[int, int] | None:
+        try:
+            return parse_cell(self.ref)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    sheets: dict[str, str]  # sheet name → part path, in workbook order
+    names: dict[str, DefinedName]  # casefolded name → workbook-level defined name
+    tables: dict[str, TableInfo]  # casefolded table name → table
+
+    def table(self, name: str) -> TableInfo | None:
+        return self.tables.get(name.casefold())
+
+    def name(self, name: str) -> DefinedName | None:
+        return self.names.get(name.casefold())
+
+
+def open_package(path: str | Path) -> zipfile.ZipFile:
+    """The workbook's zip, or a :class:`~kpi_xl.errors.WorkbookError` saying why it cannot be one."""
+    try:
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise WorkbookError(f"{path}: no such file") from None
+    except (zipfile.BadZipFile, IsADirectoryError, PermissionError) as e:
+        raise WorkbookError(f"{path}: not an Excel workbook (.xlsx or .xlsm): {e}") from None
+
+
+def read_package(path: str | Path) -> PackageInfo:
+    """Sheets, workbook-level defined names and tables of an .xlsx/.xlsm file."""
+    with open_package(path) as zf:
+        try:
+            root = ET.fromstring(zf.read(WORKBOOK))
+        except KeyError:
+            raise WorkbookError(f"{path}: not an Excel workbook (no {WORKBOOK})") from None
+        rels = {r.id: r.target for r in read_rels(zf, WORKBOOK) if not r.external}
+        sheets: dict[str, str] = {}
+        for sheet in root.findall("m:sheets/m:sheet", NS):
+            sheets[sheet.get("name", "")] = rels.get(sheet.get(_R_ID), "")
+        names: dict[str, DefinedName] = {}
+        for dn in root.findall("m:definedNames/m:definedName", NS):
+            m = _REF.match((dn.text or "").strip())
+            sheet, ref = (m[1].replace("''", "'") if m[1] else m[2], m[3]) if m else (None, dn.text or "")
+            if dn.get("localSheetId") is None:  # sheet-scoped names (print areas, filters) are not Settings
+                names[dn.get("name", "").casefold()] = DefinedName(dn.get("name", ""), sheet, ref)
+        tables: dict[str, TableInfo] = {}
+        for sheet_name, part in sheets.items():
+            for rel in read_rels(zf, part):
+                if rel.external or rel.type != "table":
+                    continue
+                t = ET.fromstring(zf.read(rel.target))
+                name = t.get("displayName") or t.get("name", "")
+                columns = tuple(c.get("name", "") for c in t.findall("m:tableColumns/m:tableColumn", NS))
+                tables[name.casefold()] = TableInfo(
+                    name, sheet_name, rel.target, t.get("ref", ""), columns,
+                    int(t.get("headerRowCount", "1")), int(t.get("totalsRowCount", "0")),
+                )
+    return PackageInfo(sheets, names, tables)
