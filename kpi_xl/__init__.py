@@ -11,7 +11,7 @@ channel, campaign)`` gives every KPI of a selection.
 """
 
 from .errors import ArgumentError, InputError, KpiXlError, Problem, TemplateError, WorkbookError
-from .metrics import KPI_IDS, KPIS, Figures, compute
+from .metrics import KPI_IDS, REGISTRY, Figures, compute
 from .periods import Selection, parse_period
 from .reader import check_tracker, read_tracker
 from .tracker import Settings, Tracker
@@ -19,7 +19,7 @@ from .tracker import Settings, Tracker
 __version__ = "0.1.0"
 
 __all__ = [
-    "KPI_IDS", "KPIS", "Figures", "compute", "Selection", "parse_period", "read_tracker", "check_tracker",
+    "KPI_IDS", "REGISTRY", "Figures", "compute", "Selection", "parse_period", "read_tracker", "check_tracker",
     "Settings", "Tracker", "KpiXlError", "InputError", "ArgumentError", "WorkbookError", "TemplateError",
     "Problem", "__version__",
 ]

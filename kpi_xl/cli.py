@@ -21,9 +21,11 @@ from rich.table import Table
 from . import __version__
 from .errors import ArgumentError, InputError, KpiXlError, Problem, WorkbookError
 from .formatting import clean_number, format_value
-from .metrics import KPIS, Value
+from .metrics import REGISTRY, Value
+from .layout import OUTPUT_SHEETS
 from .periods import Selection, month_label, parse_period
 from .reader import read_tracker
+from .texts import texts
 
 app = typer.Typer(
     add_completion=False,
@@ -35,12 +37,8 @@ app = typer.Typer(
 out = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True)
 
-SECTIONS = (
-    ("Advertising", "ads"),
-    ("Profitability", "ledger"),
-    ("Blended", "blended"),
-    ("Forecast", "forecast"),
-)
+SECTIONS = ("ads", "ledger", "blended", "forecast")
+"""The KPI table's sections, by where the KPIs come from (their titles are texts ``cli.section.<origin>``)."""
 
 
 def _say(text: str) -> None:
@@ -96,16 +94,18 @@ def _read(path: Path):
 
 def kpi_table(columns: dict[str, dict[str, Value]], currency: str, title: str | None = None) -> Table:
     """A table of every KPI (rows) for one or more selections (columns)."""
+    words = texts()
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    table.add_column("KPI")
-    table.add_column("id", style="dim")
+    table.add_column(words("cli.header.kpi"))
+    table.add_column(words("cli.header.id"), style="dim")
     for name in columns:
         table.add_column(name, justify="right")
-    for section, source in SECTIONS:
-        table.add_row(f"[bold]{section}[/bold]", "", *[""] * len(columns))
-        for kpi in KPIS.values():
-            if kpi.source == source:
-                table.add_row(kpi.label, kpi.id, *[format_value(kpi.id, v[kpi.id], currency) for v in columns.values()])
+    for origin in SECTIONS:
+        table.add_row(f"[bold]{words('cli.section.' + origin)}[/bold]", "", *[""] * len(columns))
+        for kpi in REGISTRY.values():
+            if kpi.origin == origin:
+                table.add_row(words.kpi(kpi.id), kpi.id,
+                              *[format_value(kpi.id, v[kpi.id], currency) for v in columns.values()])
     return table
 
 
@@ -128,7 +128,7 @@ def kpis(
         typer.echo(json.dumps({k: clean_number(v) for k, v in values.items()}, indent=2, ensure_ascii=False))
         return
     out.print(kpi_table({selection.describe(): values}, tracker.settings.currency,
-                        title=f"{path.name} — {selection.describe()}"))
+                        title=texts()("cli.title", file=path.name, selection=selection.describe())))
 
 
 def _write_new(path: Path, sample: bool, force: bool) -> str:
@@ -143,14 +143,15 @@ def _write_new(path: Path, sample: bool, force: bool) -> str:
         raise WorkbookError(f"{path} is a folder")
     if path.exists() and not force:
         raise WorkbookError(f"{path} exists already: pass --force to replace it")
+    words = texts()
     if not sample:
         write_tracker(path)
-        return "empty tables and default Settings"
+        return words("cli.new.empty")
     from .sample import sample_data
 
     data = sample_data()
     write_tracker(path, data.ads, data.ledger, data.settings, data.plan)
-    return f"a year of sample data: {len(data.ads):,} Ads rows, {len(data.ledger):,} Ledger entries"
+    return words("cli.new.sample", ads=f"{len(data.ads):,}", ledger=f"{len(data.ledger):,}")
 
 
 @app.command()
@@ -162,7 +163,7 @@ def new(
     """Create a fresh tracker from the template (refuses to replace a file unless --force)."""
     with _status(f"Writing {path.name}…"):
         holds = _run(_write_new, path, sample, force)
-    _say(f"Tracker written to {path} ({holds})")
+    _say(texts()("cli.new", path=path, holds=holds))
 
 
 @contextlib.contextmanager
@@ -185,16 +186,17 @@ def _refresh(path: Path, out_path: Path | None):
 
 
 def _print_refresh(result) -> None:
+    words = texts()
     report = result.report
-    _say(f"Refreshed {result.path}: Dashboard, Ads Summary, P&L and Forecast"
-         + (f" (latest month {report.latest_month})" if report.latest_month else " (no data yet)"))
+    latest = (words("cli.refreshed.latest", month=report.latest_month) if report.latest_month
+              else words("cli.refreshed.none"))
+    sheets = words.and_list([words.sheet(name) for name in OUTPUT_SHEETS])
+    _say(words("cli.refreshed", path=result.path, sheets=sheets, latest=latest))
     for name in result.added:
-        _say(f"  Added the {name} sheet: this tracker was made before it existed.")
-    for block in report.blocks:
-        if block.sheet == "Dashboard" and block.col == 6:
-            for (line,) in block.rows:
-                if line:
-                    out.print(f"  {line}", highlight=False, soft_wrap=True)
+        _say(words("cli.added_sheet", name=name))
+    for kind in ("alerts", "changes", "forecast"):
+        for line in report.lines.get(kind, []):
+            out.print(f"  {line}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -6,7 +6,7 @@ copy differs, so the docs can never drift from the core.
 
 from __future__ import annotations
 
-from .metrics import KPIS
+from .metrics import REGISTRY
 
 UNITS = {"money": "money", "percent": "%", "count": "count", "multiple": "×", "months": "months"}
 SOURCES = {"ads": "Ads", "ledger": "Ledger", "blended": "Ledger ÷ Ads", "forecast": "Ledger + Plan"}
@@ -14,8 +14,8 @@ SOURCES = {"ads": "Ads", "ledger": "Ledger", "blended": "Ledger ÷ Ads", "foreca
 
 def kpi_table_markdown() -> str:
     lines = ["| id | what it is | formula | unit | from |", "|---|---|---|---|---|"]
-    for k in KPIS.values():
-        lines.append(f"| `{k.id}` | {k.label} | {k.formula} | {UNITS[k.unit]} | {SOURCES[k.source]} |")
+    for k in REGISTRY.values():
+        lines.append(f"| `{k.id}` | {k.label} | {k.formula} | {UNITS[k.unit]} | {SOURCES[k.origin]} |")
     return "\n".join(lines)
 
 

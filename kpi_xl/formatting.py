@@ -6,7 +6,7 @@ sheets (Excel number formats are in :func:`excel_format`).
 
 from __future__ import annotations
 
-from .metrics import KPIS, Value
+from .metrics import REGISTRY, Value
 
 UNDEFINED = "—"
 
@@ -21,7 +21,7 @@ def format_value(kpi_id: str, value: Value, currency: str = "EUR") -> str:
     """
     if value is None:
         return UNDEFINED
-    unit = KPIS[kpi_id].unit
+    unit = REGISTRY[kpi_id].unit
     if unit == "money":
         return f"{value:,.2f} {currency}"
     if unit == "percent":
@@ -33,11 +33,22 @@ def format_value(kpi_id: str, value: Value, currency: str = "EUR") -> str:
     return f"{value:,.0f}"
 
 
+def signed_percent(p: float) -> str:
+    """A change as people write it, with a true minus sign.
+
+    >>> signed_percent(0.85), signed_percent(-0.2)
+    ('+85%', '−20%')
+    """
+    return f"{p:+.0%}".replace("-", "−")
+
+
 def excel_format(unit: str, currency: str = "EUR") -> str:
-    """The Excel number format of a unit.
+    """The Excel number format of a unit: the one mapping every writer uses.
 
     >>> excel_format("money", "EUR")
     '#,##0.00 "EUR";-#,##0.00 "EUR"'
+    >>> excel_format("month"), excel_format("text")
+    ('yyyy-mm', 'General')
     """
     safe = currency.replace('"', "")
     return {
@@ -46,7 +57,28 @@ def excel_format(unit: str, currency: str = "EUR") -> str:
         "multiple": '0.00"×"',
         "months": '0.0" mo"',
         "count": "#,##0",
+        "month": "yyyy-mm",
+        "date": "yyyy-mm-dd",
+        "text": "General",
+        "sentence": "General",
     }[unit]
+
+
+def setting_format(kind: str, currency: str = "EUR", months: str = "months") -> str | None:
+    """The number format of a Settings cell of ``kind`` (None: General); ``months`` is the word for months.
+
+    >>> setting_format("whole_months"), setting_format("rate")
+    ('0" months"', '0.00%')
+    """
+    return {
+        "currency": None,
+        "money": excel_format("money", currency),
+        "date": excel_format("date"),
+        "ratio": excel_format("multiple"),
+        "rate": excel_format("percent"),
+        "months": f'0.0" {months}"',
+        "whole_months": f'0" {months}"',
+    }[kind]
 
 
 def clean_number(value: Value) -> Value:

@@ -1,9 +1,9 @@
-"""The KPI core: every KPI of SPEC.md, as pure functions of the sums of a selection.
+"""The KPI core: every KPI of the tracker, as pure functions of the sums of a selection.
 
 Numbers in, numbers out: no I/O, no Excel, no data frames.  Each KPI is a
 function whose parameter names are the figures (or earlier KPIs) it needs; its
 docstring's first line is its formula, the single text that the README, the
-Excel function help and the docs show.  :data:`KPIS` keeps them in the order
+Excel function help and the docs show.  :data:`REGISTRY` keeps them in the order
 they are computed and shown; :data:`KPI_IDS` is the one list of ids used by
 the command line, JSON, the Excel functions and the docs.
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, fields
 from typing import Callable, Literal, Sequence
 
 Unit = Literal["money", "percent", "count", "multiple", "months"]
-Source = Literal["ads", "ledger", "blended", "forecast"]
+Origin = Literal["ads", "ledger", "blended", "forecast"]
 Value = float | None
 
 
@@ -79,7 +79,11 @@ class MonthFigures:
         >>> MonthFigures(sales=1_000, fixed_costs=300, other_income=50, non_cash_expense=200).cash_flow
         750.0
         """
-        return self.operating_profit + self.other_income - self.other_expense - self.owner_pay - self.tax
+        total = 0.0
+        for name, sign in CASH_SIGN.items():
+            if sign:
+                total += sign * getattr(self, name)
+        return total
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,10 @@ class ForecastRow:
 CASH_TOLERANCE = 1e-6
 """Float noise allowed when comparing projected cash with the reserve (a millionth of the currency)."""
 
-# How a Plan (or Ledger) sum moves cash: in (+1), out (−1), not at all (0).
-_CASH_SIGN = {"sales": 1.0, "variable_costs": -1.0, "fixed_costs": -1.0, "owner_pay": -1.0, "tax": -1.0,
-              "other_income": 1.0, "other_expense": -1.0, "non_cash_income": 0.0, "non_cash_expense": 0.0}
+CASH_SIGN = {"sales": 1.0, "variable_costs": -1.0, "fixed_costs": -1.0, "other_income": 1.0, "other_expense": -1.0,
+             "owner_pay": -1.0, "tax": -1.0, "non_cash_income": 0.0, "non_cash_expense": 0.0}
+"""How each monthly `Ledger` (or `Plan`) sum moves cash: in (+1), out (−1), not at all (0).
+The one statement of it: the cash curve, burn and the forecast all follow it."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,7 @@ class Forecast:
         pay = self.owner_pay_mean if owner_pay is None else owner_pay
         cash, out = self.start_cash, []
         for k in range(1, self.months + 1):
-            plan = sum((_CASH_SIGN[kind] * amount for offset, kind, amount in self.plan if offset == k), 0.0)
+            plan = sum((CASH_SIGN[kind] * amount for offset, kind, amount in self.plan if offset == k), 0.0)
             cash = cash + sales - sales * share - fixed - tax - pay + plan
             out.append(ForecastRow(k, sales, sales * share, fixed, tax, pay, plan, cash))
         return out
@@ -191,7 +196,7 @@ class Figures:
 
     ``other_income``, ``other_expense``, ``non_cash_income`` and
     ``non_cash_expense`` are the sums of the `Ledger` types of the same names
-    (what an accounting file holds beyond SPEC's five types: subsidies,
+    (what an accounting file holds beyond the five basic types: subsidies,
     interest, exceptional items, depreciation, provisions, stock variation).
     They are part of ``net_profit``; the first two move cash, the last two do
     not.
@@ -228,7 +233,7 @@ class KPI:
     id: str
     label: str
     unit: Unit
-    source: Source
+    origin: Origin
     func: Callable[..., Value]
     params: tuple[str, ...]
 
@@ -239,15 +244,15 @@ class KPI:
 
 
 
-KPIS: dict[str, KPI] = {}
+REGISTRY: dict[str, KPI] = {}
 
 
-def kpi(id: str, label: str, unit: Unit, source: Source):
+def kpi(id: str, label: str, unit: Unit, origin: Origin):
     """Register a KPI function under ``id`` (order of registration = order of computation)."""
 
     def register(func: Callable[..., Value]) -> Callable[..., Value]:
         params = tuple(inspect.signature(func).parameters)
-        KPIS[id] = KPI(id, label, unit, source, func, params)
+        REGISTRY[id] = KPI(id, label, unit, origin, func, params)
         return func
 
     return register
@@ -546,7 +551,7 @@ def tax(tax: float) -> float:
 def other_income(other_income: float) -> float:
     """Σ Other income
 
-    A `Ledger` type beyond SPEC's five (subsidies, interest received, exceptional income); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five basic ones (subsidies, interest received, exceptional income); 0 in a tracker that does not use it.
 
     >>> other_income(120.0)
     120.0
@@ -558,7 +563,7 @@ def other_income(other_income: float) -> float:
 def other_expense(other_expense: float) -> float:
     """Σ Other expense
 
-    A `Ledger` type beyond SPEC's five (interest paid, exceptional charges); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five basic ones (interest paid, exceptional charges); 0 in a tracker that does not use it.
 
     >>> other_expense(120.0)
     120.0
@@ -570,7 +575,7 @@ def other_expense(other_expense: float) -> float:
 def non_cash_income(non_cash_income: float) -> float:
     """Σ Non-cash income
 
-    A `Ledger` type beyond SPEC's five (provision reversals, stock increase: profit, not cash); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five basic ones (provision reversals, stock increase: profit, not cash); 0 in a tracker that does not use it.
 
     >>> non_cash_income(120.0)
     120.0
@@ -582,7 +587,7 @@ def non_cash_income(non_cash_income: float) -> float:
 def non_cash_expense(non_cash_expense: float) -> float:
     """Σ Non-cash expense
 
-    A `Ledger` type beyond SPEC's five (depreciation, provisions, stock decrease: profit, not cash); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five basic ones (depreciation, provisions, stock decrease: profit, not cash); 0 in a tracker that does not use it.
 
     >>> non_cash_expense(120.0)
     120.0
@@ -595,7 +600,7 @@ def net_profit(operating_profit: float, owner_pay: float, tax: float, other_inco
                other_expense: float = 0.0, non_cash_income: float = 0.0, non_cash_expense: float = 0.0) -> float:
     """operating_profit − owner_pay − tax + other_income − other_expense + non_cash_income − non_cash_expense
 
-    The last four are the `Ledger` types beyond SPEC's five (0 in a tracker
+    The last four are the `Ledger` types beyond the five basic ones (0 in a tracker
     that does not use them): with them, the net profit of an imported French
     FEC is the accounting result, Σ class 7 − Σ class 6.
 
@@ -743,7 +748,7 @@ def max_owner_pay(forecast: Forecast | None) -> Value:
     return None if forecast is None else forecast.max_owner_pay()
 
 
-KPI_IDS: tuple[str, ...] = tuple(KPIS)
+KPI_IDS: tuple[str, ...] = tuple(REGISTRY)
 """Every KPI id, in the order they are computed and shown."""
 
 _FIGURE_NAMES = {f.name for f in fields(Figures)}
@@ -759,7 +764,7 @@ def compute(figures: Figures, ids: Sequence[str] | None = None) -> dict[str, Val
     if figures.total_spend is None:
         namespace["total_spend"] = figures.spend
     values: dict[str, Value] = {}
-    for kpi_id, k in KPIS.items():
+    for kpi_id, k in REGISTRY.items():
         value = k.func(*(namespace[p] for p in k.params))
         namespace[kpi_id] = values[kpi_id] = value
     if ids is None:

@@ -1,4 +1,4 @@
-"""Periods and selections, written exactly as SPEC.md writes them.
+"""Periods and selections: 2026-03, 2026-Q1, 2026, a date, or everything.
 
 A period is ``2026-03`` (a month), ``2026-Q1`` (a quarter), ``2026`` (a year),
 a date (its month: ``2026-03-15``, or a ``datetime.date``) or blank
@@ -169,9 +169,12 @@ class Selection:
         return cls(period if isinstance(period, Period) else parse_period(period), text(channel), text(campaign))
 
     def describe(self) -> str:
-        parts = ["all time" if self.period.is_all else self.period.label]
+        from .texts import texts
+
+        words = texts()
+        parts = [words("selection.all") if self.period.is_all else self.period.label]
         if self.channel:
-            parts.append(f"channel {self.channel}")
+            parts.append(words("selection.channel", name=self.channel))
         if self.campaign:
-            parts.append(f"campaign {self.campaign}")
+            parts.append(words("selection.campaign", name=self.campaign))
         return ", ".join(parts)

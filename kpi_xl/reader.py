@@ -41,7 +41,7 @@ import python_calamine
 from .errors import InputError, Problem, WorkbookError
 from .ooxml.cells import cell_name, column_letter, serial_to_date
 from .ooxml.package import TableInfo, read_package
-from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, PLAN, SETTINGS, Column, Setting, TableSpec
+from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, PLAN, SETTING_KINDS, SETTINGS, Column, Setting, TableSpec
 from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
 
 MAX_LISTED = 20
@@ -178,7 +178,7 @@ _SETTING_EXPECTED = {
 
 
 def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
-    """(typed value, None) or (None, message) for one named Settings cell.
+    """(typed value, None) or (None, message) for one named Settings cell, by its kind's bounds.
 
     >>> check_setting(SETTINGS[3], 2.5)
     (2.5, None)
@@ -187,41 +187,30 @@ def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
     >>> check_setting(SETTINGS[6], 1.5)[1]   # MinCTR typed as 1.5 (150 %)
     'expected a percentage (e.g. 1%), found 1.5'
     """
-    kind = setting.kind
-    expected = f"expected {_SETTING_EXPECTED[kind]}, found {describe(value)}"
+    kind = SETTING_KINDS[setting.kind]
+    expected = f"expected {_SETTING_EXPECTED[kind.name]}, found {describe(value)}"
     if value is None or value == "":
         if setting.blank_ok:
             return None, None
         if setting.default is not None:
             return setting.default, None
         return None, expected
-    if kind == "currency":
-        if isinstance(value, str) and value.strip():
-            return value.strip(), None
-        return None, expected
-    if kind == "date":
-        return check_cell("date", value) if not isinstance(value, str) else (None, expected)
+    if kind.value == "text":
+        text = value.strip() if isinstance(value, str) else ""
+        return (text, None) if kind.low <= len(text) <= kind.high else (None, expected)
+    if kind.value == "date":
+        day, error = check_cell("date", value) if not isinstance(value, str) else (None, expected)
+        if error or day < kind.low:
+            return None, expected
+        return day, None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None, expected
     value = float(value)
-    ok = {
-        "money": True,
-        "ratio": value >= 0,
-        "months": value >= 0,
-        "rate": -1 <= value <= 1,
-        "whole_months": value.is_integer() and 1 <= value <= 120,
-    }[kind]
-    if not ok:
+    if (kind.low is not None and value < kind.low) or (kind.high is not None and value > kind.high):
         return None, expected
-    return (int(value) if kind == "whole_months" else value), None
-
-
-_SETTING_FIELDS = {
-    "Currency": "currency", "OpeningCash": "opening_cash", "OpeningDate": "opening_date",
-    "TargetROAS": "target_roas", "MaxCAC": "max_cac", "MaxCPL": "max_cpl", "MinCTR": "min_ctr",
-    "MinGrossMargin": "min_gross_margin", "ReserveMonths": "reserve_months",
-    "ForecastMonths": "forecast_months",
-}
+    if kind.value == "whole":
+        return (int(value), None) if value.is_integer() else (None, expected)
+    return value, None
 
 
 def read_settings(source: "Source", problems: Problems) -> Settings:
@@ -242,7 +231,7 @@ def read_settings(source: "Source", problems: Problems) -> Settings:
         if error:
             problems.add(f"{where} ({setting.name})", error)
         elif value is not None or setting.blank_ok:
-            values[_SETTING_FIELDS[setting.name]] = value
+            values[setting.field] = value
     return Settings(**values)
 
 

@@ -21,15 +21,16 @@ from pathlib import Path
 from typing import Callable
 
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
+from . import layout as L
 from .errors import InputError
 from .files import atomic_path
-from .reader import FileSource, check_source
-from .report import COLORS, OUTPUT_SHEETS, Block, Chart, Report, build_report
-from .tracker import Tracker
-from .workbook import Formats, write_ads_summary, write_dashboard, write_forecast, write_pnl
 from .ooxml.transplant import replace_sheets
+from .reader import FileSource, check_source
+from .report import Block, Chart, Report, Rule, build_report, write_report
+from .texts import Texts, texts
+from .tracker import Settings, Tracker
+from .workbook import Formats, write_dashboard, write_output_sheet
 
 
 @dataclass(frozen=True)
@@ -40,91 +41,78 @@ class RefreshResult:
     added: list[str] = field(default_factory=list)  # output sheets the tracker lacked (made before they existed)
 
 
-class _Writer:
-    """Lays a report's blocks, rules and charts onto XlsxWriter worksheets."""
+class FileReportWriter:
+    """Lays a report out in a scratch workbook with XlsxWriter: each output sheet with the template's own
+    builders (titles, headers, the button), then the report's values, rules and charts."""
 
-    def __init__(self, wb: xlsxwriter.Workbook, fmt: Formats):
-        self.wb, self.fmt = wb, fmt
-        self._bold: dict[str, object] = {}
-        self.alert = {sev: wb.add_format({"bg_color": fill, "font_color": font})
-                      for sev, (fill, font) in COLORS.items()}
+    def __init__(self, path: Path, settings: Settings, button: bool, words: Texts):
+        self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                                  "strings_to_urls": False})
+        self.fmt = Formats(self.wb, settings.currency, words)
+        self.settings, self.button, self.words = settings, button, words
+        self.ws = None
 
-    def _format(self, unit: str, bold: bool):
-        base = {"month": self.fmt.month, "date": self.fmt.date, "text": self.fmt.text,
-                "sentence": self.fmt.sentence}.get(unit) \
-            or self.fmt.for_unit(unit)
-        if not bold:
-            return base
-        key = unit
-        if key not in self._bold:
-            num = base.num_format if base.num_format else "General"
-            self._bold[key] = self.wb.add_format({**self.fmt._font, "bold": True, "num_format": num,
-                                                  "bg_color": "#D9E1F2", "top": 1, "top_color": "#8EA9DB"})
-        return self._bold[key]
+    def sheet(self, name: str) -> None:
+        self.ws = self.wb.add_worksheet(self.words.sheet(name))
+        if name == "Dashboard":
+            write_dashboard(self.ws, self.settings, self.fmt, self.button, self.words)
+        else:
+            write_output_sheet(self.ws, name, self.fmt, self.words)
 
-    def block(self, ws: Worksheet, b: Block) -> None:
+    def block(self, b: Block) -> None:
         for i, row in enumerate(b.rows):
-            bold = i in b.bold_rows or (b.header and i == 0)
+            header = b.header and i == 0
+            bold = i in b.bold_rows
             for j, value in enumerate(row):
-                unit = "text" if (b.header and i == 0) else b.units[j]
-                f = self.fmt.header if (b.header and i == 0) else self._format(unit, bold)
+                f = self.fmt.header if header else self.fmt.total(b.units[j]) if bold \
+                    else self.fmt.for_unit(b.units[j])
                 r, c = b.row + i, b.col + j
                 if value is None or value == "":
-                    ws.write_blank(r, c, None, f)
+                    self.ws.write_blank(r, c, None, f)
                 elif isinstance(value, dt.date):
-                    ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), f)
+                    self.ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), f)
                 elif isinstance(value, str):
-                    ws.write_string(r, c, value, f)
+                    self.ws.write_string(r, c, value, f)
                 else:
-                    ws.write_number(r, c, value, f)
+                    self.ws.write_number(r, c, value, f)
 
-    def rule(self, ws: Worksheet, ref: str, formula: str, severity: str) -> None:
-        ws.conditional_format(ref, {"type": "formula", "criteria": formula, "format": self.alert[severity]})
+    def rule(self, rule: Rule) -> None:
+        self.ws.conditional_format(rule.ref, {"type": "formula", "criteria": rule.formula,
+                                              "format": self.fmt.alert(rule.severity)})
 
-    def chart(self, ws: Worksheet, spec: Chart) -> None:
+    def chart(self, spec: Chart) -> None:
         data = spec.data
         chart = self.wb.add_chart({"type": spec.kind})
         n = len(data.rows) - 1
-        sheet = f"'{data.sheet}'"
+        sheet = self.words.sheet(data.sheet)
         for j in range(1, len(data.units)):
             series = {
-                "name": [data.sheet, data.row, data.col + j],
-                "categories": [data.sheet, data.row + 1, data.col, data.row + n, data.col],
-                "values": [data.sheet, data.row + 1, data.col + j, data.row + n, data.col + j],
+                "name": [sheet, data.row, data.col + j],
+                "categories": [sheet, data.row + 1, data.col, data.row + n, data.col],
+                "values": [sheet, data.row + 1, data.col + j, data.row + n, data.col + j],
             }
             if spec.kind == "line":
                 series["marker"] = {"type": "circle", "size": 4}
             if j in spec.secondary:
                 series["y2_axis"] = True
             chart.add_series(series)
-        del sheet
         chart.set_title({"name": spec.title, "name_font": {"size": 12, "bold": True}})
         chart.set_legend({"position": "bottom"})
         chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
         if spec.secondary:
             chart.set_y2_axis({"num_format": "#,##0"})
         chart.set_size({"width": spec.width, "height": spec.height})
-        ws.insert_chart(spec.row, spec.col, chart, {"object_position": 3})
+        self.ws.insert_chart(spec.row, spec.col, chart, {"object_position": 3})
+
+    def close(self) -> None:
+        self.wb.close()
 
 
-def write_output_sheets(path: Path, tracker: Tracker, report: Report, button: bool) -> None:
+def write_output_sheets(path: Path, tracker: Tracker, report: Report, button: bool, words: Texts | None = None) -> None:
     """A scratch workbook holding the output sheets, laid out and filled."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                         "strings_to_urls": False})
-    fmt = Formats(wb, tracker.settings.currency)
-    sheets = {name: wb.add_worksheet(name) for name in OUTPUT_SHEETS}
-    write_dashboard(sheets["Dashboard"], tracker.settings, fmt, button=button)
-    write_ads_summary(sheets["Ads Summary"], fmt)
-    write_pnl(sheets["P&L"], fmt)
-    write_forecast(sheets["Forecast"], fmt)
-    writer = _Writer(wb, fmt)
-    for b in report.blocks:
-        writer.block(sheets[b.sheet], b)
-    for rule in report.rules:
-        writer.rule(sheets[rule.sheet], rule.ref, rule.formula, rule.severity)
-    for chart in report.charts:
-        writer.chart(sheets[chart.sheet], chart)
-    wb.close()
+    writer = FileReportWriter(path, tracker.settings, button, words or texts())
+    write_report(report, writer)
+    writer.close()
 
 
 def has_macros(path: Path) -> bool:
@@ -146,12 +134,13 @@ def refresh(path: str | Path, out: str | Path | None = None, today: dt.date | No
     if tracker is None:
         raise InputError(problems)
     say("Computing the summaries")
-    report = build_report(tracker, today)
+    words = texts()
+    report = build_report(tracker, today, words)
     target = Path(out) if out is not None else path
     with tempfile.TemporaryDirectory(prefix="kpi_xl-") as tmp:
         scratch = Path(tmp) / "output.xlsx"
-        write_output_sheets(scratch, tracker, report, button=has_macros(path))
+        write_output_sheets(scratch, tracker, report, has_macros(path), words)
         say(f"Writing {target.name}")
         with atomic_path(target) as dest:
-            added = replace_sheets(path, scratch, list(OUTPUT_SHEETS), dest)
+            added = replace_sheets(path, scratch, [words.sheet(n) for n in L.OUTPUT_SHEETS], dest)
     return RefreshResult(target, tracker, report, added)

@@ -1,49 +1,30 @@
-"""The refresh's output as data: where every value, alert rule and chart goes.
+"""The refresh's output as data: where every value, alert rule and chart goes, and the one way to write it.
 
 :func:`build_report` turns a tracker into a :class:`Report` — blocks of values
 at sheet positions with their units, conditional-format rules that read the
-named `Settings` cells, and chart specifications — using the layout of
-:mod:`kpi_xl.workbook`.  Two writers lay a report out: XlsxWriter for a file
-(:mod:`kpi_xl.refresh`) and xlwings for the workbook open in Excel
-(:mod:`kpi_xl.excel`), so the button and ``kpi-xl refresh`` cannot disagree.
+named `Settings` cells, and chart specifications — at the places
+:mod:`kpi_xl.layout` gives, in the words of :mod:`kpi_xl.texts`.
+
+:func:`write_report` lays a report out through a :class:`ReportWriter`.  There
+are two: one writes a file (:class:`kpi_xl.refresh.FileReportWriter`, XlsxWriter
+and the package patch), one the workbook open in Excel
+(:class:`kpi_xl.excel.writer.ExcelReportWriter`, xlwings), so the button and
+``kpi-xl refresh`` cannot disagree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from . import summary
-from .metrics import KPIS
+from . import analysis
+from . import layout as L
+from .metrics import REGISTRY
 from .ooxml.cells import cell_name, column_letter
 from .periods import ALL, Selection, month_label, month_start
-from .summary import ADS_SUMMARY_IDS, HEADLINE_IDS, PNL_IDS
+from .texts import Texts, texts
 from .tracker import Tracker
-from .workbook import (
-    DASHBOARD_ALERTS_ROW,
-    DASHBOARD_CHANGES_ROW,
-    DASHBOARD_CHART_DATA_COL,
-    DASHBOARD_FORECAST_CELL,
-    FORECAST_HEADER_ROW,
-    FORECAST_LOW_CASH_CELL,
-    FORECAST_MAX_PAY_CELL,
-    DASHBOARD_CHARTS_ROW,
-    DASHBOARD_KPI_HEADER_ROW,
-    DASHBOARD_MONTH_CELL,
-    DASHBOARD_REFRESHED_CELL,
-    OUTPUT_HEADER_ROW,
-)
-
-RED, AMBER = "red", "amber"
-COLORS = {RED: ("#FFC7CE", "#9C0006"), AMBER: ("#FFEB9C", "#9C5700")}  # (fill, font), Excel's own presets
-
-OUTPUT_SHEETS = ("Dashboard", "Ads Summary", "P&L", "Forecast")
-"""The sheets a refresh rewrites."""
-
-CHART_DATA_COL = DASHBOARD_CHART_DATA_COL
-CHART_DATA_ROW = DASHBOARD_KPI_HEADER_ROW
-MAX_LINES = 6  # alerts / what-changed lines shown on Dashboard
 
 
 @dataclass(frozen=True)
@@ -54,7 +35,7 @@ class Block:
     row: int
     col: int
     rows: list[list[Any]]
-    units: list[str]  # per column: month, text, money, percent, multiple, months, count
+    units: list[str]  # per column: month, date, text, sentence, money, percent, multiple, months, count
     bold_rows: frozenset[int] = frozenset()  # offsets of total rows
     header: bool = False  # the first row is a header (chart data)
 
@@ -77,7 +58,7 @@ class Rule:
 @dataclass(frozen=True)
 class Chart:
     sheet: str
-    name: str
+    name: str  # the chart object's name (kpi_xl's own start with layout.CHART_PREFIX)
     row: int
     col: int
     kind: str  # "line" or "column"
@@ -94,6 +75,43 @@ class Report:
     rules: list[Rule] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     latest_month: str | None = None
+    lines: dict[str, list[str]] = field(default_factory=dict)
+    """The Dashboard's sentences by kind ("alerts", "changes", "forecast"), for the command's summary."""
+
+
+class ReportWriter(Protocol):
+    """What a report is written through: a file being built, or a workbook open in Excel."""
+
+    def sheet(self, name: str) -> None:
+        """Make ``name`` the sheet written next: add it if the workbook lacks it (with its titles and
+        headers), and clear what the last refresh wrote there."""
+
+    def block(self, block: Block) -> None:
+        """Write values with their number formats; total rows bold."""
+
+    def rule(self, rule: Rule) -> None:
+        """Add a conditional format in the severity's colours (:data:`kpi_xl.layout.ALERT_COLORS`)."""
+
+    def chart(self, chart: Chart) -> None:
+        """Add a chart of ``chart.data``."""
+
+
+def write_report(report: Report, writer: ReportWriter) -> None:
+    """Lay ``report`` out, sheet by sheet, through ``writer``."""
+    for name in L.OUTPUT_SHEETS:
+        writer.sheet(name)
+        for block in report.blocks:
+            if block.sheet == name:
+                writer.block(block)
+        for rule in report.rules:
+            if rule.sheet == name:
+                writer.rule(rule)
+        for chart in report.charts:
+            if chart.sheet == name:
+                writer.chart(chart)
+
+
+# --- building the report --------------------------------------------------------------
 
 
 def _month_cell(label: str) -> dt.date:
@@ -102,7 +120,7 @@ def _month_cell(label: str) -> dt.date:
 
 
 def _unit(kpi_id: str) -> str:
-    return KPIS[kpi_id].unit
+    return REGISTRY[kpi_id].unit
 
 
 def _rule_formula(cell: str, op: str, name: str) -> str:
@@ -110,199 +128,173 @@ def _rule_formula(cell: str, op: str, name: str) -> str:
     return f"=AND(ISNUMBER({cell}),ISNUMBER({name}),{cell}{op}{name})"
 
 
-_TARGET_RULES = (  # KPI id → (comparison that is an alert, named Settings cell, severity)
-    ("roas", "<", "TargetROAS", RED),
-    ("cac", ">", "MaxCAC", RED),
-    ("cpl", ">", "MaxCPL", AMBER),
-    ("ctr", "<", "MinCTR", AMBER),
-    ("gross_margin", "<", "MinGrossMargin", AMBER),
-)
-
-
 def _column_rules(sheet: str, ids: tuple[str, ...], first_col: int, first_row: int, last_row: int) -> list[Rule]:
     rules = []
-    for kpi_id, op, name, severity in _TARGET_RULES:
-        if kpi_id in ids:
-            col = first_col + ids.index(kpi_id)
+    for t in L.TARGETS:
+        if t.kpi_id in ids:
+            col = first_col + ids.index(t.kpi_id)
             top = f"{column_letter(col)}{first_row + 1}"
-            rules.append(Rule(sheet, f"{top}:{column_letter(col)}{last_row + 1}", _rule_formula(top, op, name),
-                              severity))
+            rules.append(Rule(sheet, f"{top}:{column_letter(col)}{last_row + 1}", _rule_formula(top, t.op, t.setting),
+                              t.severity))
     return rules
 
 
-def _ads_summary(tracker: Tracker, report: Report) -> None:
+def _ads_summary(tracker: Tracker, report: Report, words: Texts) -> None:
     rows, bold = [], set()
-    for i, r in enumerate(summary.ads_summary(tracker)):
-        rows.append([_month_cell(r.month), r.channel, *[r.values[k] for k in ADS_SUMMARY_IDS]])
+    total = words("ads_summary.total")
+    for i, r in enumerate(analysis.ads_summary(tracker)):
+        rows.append([_month_cell(r.month), total if r.is_total else r.channel,
+                     *[r.values[k] for k in L.ADS_SUMMARY_IDS]])
         if r.is_total:
             bold.add(i)
-    first = OUTPUT_HEADER_ROW + 1
-    report.blocks.append(Block("Ads Summary", first, 0, rows, ["month", "text", *map(_unit, ADS_SUMMARY_IDS)],
+    first = L.OUTPUT_HEADER_ROW + 1
+    report.blocks.append(Block("Ads Summary", first, 0, rows, ["month", "text", *map(_unit, L.ADS_SUMMARY_IDS)],
                                frozenset(bold)))
     if rows:
-        report.rules += _column_rules("Ads Summary", ADS_SUMMARY_IDS, 2, first, first + len(rows) - 1)
+        report.rules += _column_rules("Ads Summary", L.ADS_SUMMARY_IDS, 2, first, first + len(rows) - 1)
 
 
 def _pnl(tracker: Tracker, report: Report) -> None:
-    lines = summary.pnl(tracker)
-    rows = [[_month_cell(m), *[v[k] for k in PNL_IDS]] for m, v in lines]
-    first = OUTPUT_HEADER_ROW + 1
-    report.blocks.append(Block("P&L", first, 0, rows, ["month", *map(_unit, PNL_IDS)]))
+    lines = analysis.pnl(tracker)
+    rows = [[_month_cell(m), *[v[k] for k in L.PNL_IDS]] for m, v in lines]
+    first = L.OUTPUT_HEADER_ROW + 1
+    report.blocks.append(Block("P&L", first, 0, rows, ["month", *map(_unit, L.PNL_IDS)]))
     if not rows:
         return
     last = first + len(rows) - 1
-    report.rules += _column_rules("P&L", PNL_IDS, 1, first, last)
+    report.rules += _column_rules("P&L", L.PNL_IDS, 1, first, last)
 
     def col(kpi_id: str) -> str:
-        return column_letter(1 + PNL_IDS.index(kpi_id))
+        return column_letter(1 + L.PNL_IDS.index(kpi_id))
 
     net, cash, fixed = col("net_profit"), col("cash_end"), col("fixed_costs")
     top = first + 1
-    report.rules.append(Rule("P&L", f"{net}{top}:{net}{last + 1}", f"=AND(ISNUMBER({net}{top}),{net}{top}<0)", RED))
+    report.rules.append(Rule("P&L", f"{net}{top}:{net}{last + 1}", f"=AND(ISNUMBER({net}{top}),{net}{top}<0)", L.RED))
     report.rules.append(Rule("P&L", f"{cash}{top}:{cash}{last + 1}",
                              f"=AND(ISNUMBER({cash}{top}),ISNUMBER(ReserveMonths),"
-                             f"{cash}{top}<ReserveMonths*{fixed}{top})", RED))
+                             f"{cash}{top}<ReserveMonths*{fixed}{top})", L.RED))
 
 
-def _dashboard(tracker: Tracker, report: Report, today: dt.date) -> None:
-    latest = summary.latest_month(tracker)
-    r, c = DASHBOARD_REFRESHED_CELL
+def _lines(report: Report, kind: str, row: int, lines: list[str], words: Texts) -> None:
+    """Alert or what-changed lines under their heading: always :data:`~kpi_xl.layout.DASHBOARD_LINES` of them,
+    so that a refresh overwrites the last one's."""
+    n = L.DASHBOARD_LINES
+    if len(lines) > n:
+        lines = lines[:n - 1] + [words("lines.more", n=len(lines) - n + 1)]
+    report.lines[kind] = lines
+    lines = lines + [""] * (n - len(lines))
+    report.blocks.append(Block("Dashboard", row + 1, L.DASHBOARD_TEXT_COL, [[line] for line in lines], ["text"]))
+
+
+def _dashboard(tracker: Tracker, report: Report, today: dt.date, words: Texts) -> None:
+    latest = analysis.latest_month(tracker)
+    r, c = L.DASHBOARD_REFRESHED_CELL
     report.blocks.append(Block("Dashboard", r, c, [[today]], ["date"]))
     if latest is None:
-        r, c = DASHBOARD_MONTH_CELL
-        report.blocks.append(Block("Dashboard", r, c, [["no data yet"]], ["text"]))
-        report.blocks.append(Block("Dashboard", DASHBOARD_ALERTS_ROW + 1, 6, [[line] for line in _fit(
-            ["No data yet: type or import your rows in Ads and Ledger, then refresh."])], ["text"]))
+        r, c = L.DASHBOARD_MONTH_CELL
+        report.blocks.append(Block("Dashboard", r, c, [[words("dashboard.no_data.month")]], ["text"]))
+        _lines(report, "alerts", L.DASHBOARD_ALERTS_ROW, [words("dashboard.no_data")], words)
         return
     report.latest_month = month_label(latest)
-    r, c = DASHBOARD_MONTH_CELL
+    r, c = L.DASHBOARD_MONTH_CELL
     report.blocks.append(Block("Dashboard", r, c, [[month_start(latest)]], ["month"]))
-    now = tracker.kpis(month_label(latest), ids=HEADLINE_IDS)
-    year = tracker.kpis(summary.trailing_12(latest), ids=HEADLINE_IDS)
-    first = DASHBOARD_KPI_HEADER_ROW + 1
-    for i, kpi_id in enumerate(HEADLINE_IDS):
+    now = tracker.kpis(month_label(latest), ids=L.HEADLINE_IDS)
+    year = tracker.kpis(analysis.trailing_12(latest), ids=L.HEADLINE_IDS)
+    first = L.DASHBOARD_KPI_HEADER_ROW + 1
+    for i, kpi_id in enumerate(L.HEADLINE_IDS):
         report.blocks.append(Block("Dashboard", first + i, 2, [[now[kpi_id], year[kpi_id]]], [_unit(kpi_id)] * 2))
-    for kpi_id, op, name, severity in _TARGET_RULES:
-        if kpi_id in HEADLINE_IDS:
-            row = first + HEADLINE_IDS.index(kpi_id)
+    for t in L.TARGETS:
+        if t.kpi_id in L.HEADLINE_IDS:
+            row = first + L.HEADLINE_IDS.index(t.kpi_id)
             cells = f"C{row + 1}:D{row + 1}"
-            report.rules.append(Rule("Dashboard", cells, _rule_formula(f"C{row + 1}", op, name), severity))
-    row = first + HEADLINE_IDS.index("net_profit") + 1
-    report.rules.append(Rule("Dashboard", f"C{row}:D{row}", f"=AND(ISNUMBER(C{row}),C{row}<0)", RED))
-    row = first + HEADLINE_IDS.index("cash_end") + 1
-    reserve = summary.reserve(tracker, latest) / tracker.settings.reserve_months if tracker.settings.reserve_months else 0
+            report.rules.append(Rule("Dashboard", cells, _rule_formula(f"C{row + 1}", t.op, t.setting), t.severity))
+    row = first + L.HEADLINE_IDS.index("net_profit") + 1
+    report.rules.append(Rule("Dashboard", f"C{row}:D{row}", f"=AND(ISNUMBER(C{row}),C{row}<0)", L.RED))
+    row = first + L.HEADLINE_IDS.index("cash_end") + 1
+    reserve = analysis.reserve(tracker, latest) / tracker.settings.reserve_months \
+        if tracker.settings.reserve_months else 0
     # The latest month's fixed costs are not on the Dashboard: the rule carries them as a number.
     report.rules.append(Rule("Dashboard", f"C{row}", f"=AND(ISNUMBER(C{row}),C{row}<ReserveMonths*{reserve:.2f})",
-                             RED))
+                             L.RED))
 
-    alerts = summary.alerts(tracker, latest) or [f"None: every target is met in {month_label(latest)}."]
-    report.blocks.append(Block("Dashboard", DASHBOARD_ALERTS_ROW + 1, 6,
-                               [[line] for line in _fit(alerts)], ["text"]))
-    changes = summary.what_changed(tracker, latest)
-    report.blocks.append(Block("Dashboard", DASHBOARD_CHANGES_ROW + 1, 6,
-                               [[line] for line in _fit(changes)], ["text"]))
-    _charts(tracker, report)
+    alerts = analysis.alerts(tracker, latest, words) or [words("alert.none", month=month_label(latest))]
+    _lines(report, "alerts", L.DASHBOARD_ALERTS_ROW, alerts, words)
+    _lines(report, "changes", L.DASHBOARD_CHANGES_ROW, analysis.what_changed(tracker, latest, words), words)
+    _charts(tracker, report, words)
 
 
-def _fit(lines: list[str]) -> list[str]:
-    """At most MAX_LINES lines, always the same number (a refresh overwrites the last one's lines)."""
-    if len(lines) > MAX_LINES:
-        lines = lines[:MAX_LINES - 1] + [f"… and {len(lines) - MAX_LINES + 1} more (see Ads Summary and P&L)."]
-    return lines + [""] * (MAX_LINES - len(lines))
+def _chart(report: Report, place: L.ChartPlace, col: int, title: str, headers: list[str], labels: list[str],
+           rows: list[list], secondary: tuple[int, ...], words: Texts) -> int:
+    """Add a chart and its data block at column ``col``; return the column of the next block."""
+    block = Block("Dashboard", L.CHART_DATA_ROW, col,
+                  [[words("column.month"), *headers]] + [[lab, *row] for lab, row in zip(labels, rows)],
+                  ["text", *["money"] * len(headers)], header=True)
+    report.blocks.append(block)
+    r, c = place.anchor
+    report.charts.append(Chart("Dashboard", L.CHART_PREFIX + place.name, r, c, place.kind, title, block, secondary,
+                               width=place.width))
+    return col + len(headers) + 2
 
 
-def _charts(tracker: Tracker, report: Report) -> None:
+def _charts(tracker: Tracker, report: Report, words: Texts) -> None:
     months = tracker.months()
     months = list(range(months[0], months[-1] + 1))[-24:]  # the last two years at most
     labels = [month_label(m) for m in months]
     values = [tracker.kpis(m, ids=("cpc", "cpl", "cac", "sales", "variable_costs", "fixed_costs", "net_profit",
                                    "cash_end")) for m in labels]
-    reserve = [summary.reserve(tracker, m) for m in months]
-    col = CHART_DATA_COL
-    specs = [
-        ("funnel", "Cost per click, lead and customer", "line",
-         ["Cost per click", "Cost per lead", "Cost per customer"],
-         [[v["cpc"], v["cpl"], v["cac"]] for v in values], ["money"] * 3, (3,)),
-        ("profit", "Sales, costs and net profit", "column",
-         ["Sales", "Costs", "Net profit"],
-         [[v["sales"], v["variable_costs"] + v["fixed_costs"], v["net_profit"]] for v in values], ["money"] * 3, ()),
-        ("cash", "Cash at month end against the reserve", "line",
-         ["Cash at month end", "Reserve"], [[v["cash_end"], r] for v, r in zip(values, reserve)], ["money"] * 2, ()),
-    ]
-    anchors = [(DASHBOARD_CHARTS_ROW + 3, 1), (DASHBOARD_CHARTS_ROW + 3, 6), (DASHBOARD_CHARTS_ROW + 20, 1)]
-    for (name, title, kind, headers, rows, units, secondary), (r, c) in zip(specs, anchors):
-        block = Block("Dashboard", CHART_DATA_ROW, col, [["Month", *headers]] + [[lab, *row] for lab, row in
-                                                                                  zip(labels, rows)],
-                      ["text", *units], header=True)
-        report.blocks.append(block)
-        # Column G is narrower than B:E: a chart there is narrower, to stay on the printed page.
-        report.charts.append(Chart("Dashboard", f"kpi_xl {name}", r, c, kind, title, block, secondary,
-                                   width=560 if c == 6 else 640))
-        col += len(headers) + 2
+    reserve = [analysis.reserve(tracker, m) for m in months]
+    funnel, profit, cash = L.CHARTS[:3]
+    col = _chart(report, funnel, L.CHART_DATA_COL, words("chart.funnel"),
+                 [words.kpi(k) for k in ("cpc", "cpl", "cac")], labels,
+                 [[v["cpc"], v["cpl"], v["cac"]] for v in values], (3,), words)
+    col = _chart(report, profit, col, words("chart.profit"),
+                 [words.kpi("sales"), words("chart.profit.costs"), words.kpi("net_profit")], labels,
+                 [[v["sales"], v["variable_costs"] + v["fixed_costs"], v["net_profit"]] for v in values], (), words)
+    _chart(report, cash, col, words("chart.cash"), [words.kpi("cash_end"), words("chart.reserve")], labels,
+           [[v["cash_end"], r] for v, r in zip(values, reserve)], (), words)
 
 
-def forecast_sentence(tracker: Tracker, forecast, as_of: int) -> str:
-    """The forecast in one sentence, for the Dashboard."""
-    cur = tracker.settings.currency
-    money = lambda v: f"{v:,.0f} {cur}"  # noqa: E731
-    low = forecast.low()
-    reserve = f"{tracker.settings.reserve_months:g}-month reserve ({money(forecast.reserve)})"
-    name = lambda m: f"{month_start(m):%B %Y}"  # noqa: E731
-    low_text = f"the low point is {name(as_of + low.offset)} ({money(low.cash_end)})"
-    if low.plan:
-        low_text += ", after the Plan items of that month"
-    pay = forecast.max_owner_pay()
-    until = name(as_of + forecast.months)
-    if pay > 0:
-        return (f"You can pay yourself up to {money(pay)} a month until {until} without going under your "
-                f"{reserve}; {low_text}.")
-    return (f"Any owner pay would take cash under your {reserve} before {until}: hold it and review costs; "
-            f"{low_text}.")
-
-
-NO_FORECAST = "No Ledger entries yet: nothing to project. The forecast starts from the last month in Ledger."
-
-
-def _forecast(tracker: Tracker, report: Report) -> None:
+def _forecast(tracker: Tracker, report: Report, words: Texts) -> None:
     forecast = tracker.figures(Selection()).forecast  # from the last month with Ledger entries
     if forecast is None:
-        r, c = FORECAST_LOW_CASH_CELL
-        report.blocks.append(Block("Forecast", r, c, [[NO_FORECAST]], ["text"]))
-        r, c = DASHBOARD_FORECAST_CELL
-        report.blocks.append(Block("Dashboard", r, c, [[NO_FORECAST]], ["sentence"]))
+        none = words("forecast.none")
+        r, c = L.FORECAST_LOW_CASH_CELL
+        report.blocks.append(Block("Forecast", r, c, [[none]], ["text"]))
+        r, c = L.DASHBOARD_FORECAST_CELL
+        report.lines["forecast"] = [none]
+        report.blocks.append(Block("Dashboard", r, c, [[none]], ["sentence"]))
         return
     as_of = tracker.as_of(ALL)
     pay = forecast.max_owner_pay()
     rows = [[month_start(as_of + a.offset), a.sales, a.variable_costs, a.fixed_costs, a.tax, a.owner_pay, a.plan,
              a.cash_end, b.cash_end, forecast.reserve]
             for a, b in zip(forecast.rows(), forecast.rows(owner_pay=pay))]
-    report.blocks.append(Block("Forecast", FORECAST_HEADER_ROW + 1, 0, rows, ["month"] + ["money"] * 9))
+    report.blocks.append(Block("Forecast", L.FORECAST_HEADER_ROW + 1, 0, rows, ["month"] + ["money"] * 9))
     low = forecast.low()
-    r, c = FORECAST_LOW_CASH_CELL
+    r, c = L.FORECAST_LOW_CASH_CELL
     report.blocks.append(Block("Forecast", r, c, [[low.cash_end, month_start(as_of + low.offset)]],
                                ["money", "month"]))
-    r, c = FORECAST_MAX_PAY_CELL
+    r, c = L.FORECAST_MAX_PAY_CELL
     report.blocks.append(Block("Forecast", r, c, [[pay]], ["money"]))
-    first, last = FORECAST_HEADER_ROW + 2, FORECAST_HEADER_ROW + 1 + len(rows)
+    first, last = L.FORECAST_HEADER_ROW + 2, L.FORECAST_HEADER_ROW + 1 + len(rows)
     for col in ("H", "I"):
         report.rules.append(Rule("Forecast", f"{col}{first}:{col}{last}",
-                                 f"=AND(ISNUMBER({col}{first}),{col}{first}<J{first})", RED))
-    r, c = DASHBOARD_FORECAST_CELL
-    report.blocks.append(Block("Dashboard", r, c, [[forecast_sentence(tracker, forecast, as_of)]], ["sentence"]))
-    data = Block("Dashboard", CHART_DATA_ROW, CHART_DATA_COL + 23,
-                 [["Month", "Projected cash", "Paying the most you can", "Reserve"]]
-                 + [[month_label(m[0].year * 12 + m[0].month - 1), m[7], m[8], m[9]] for m in rows],
-                 ["text", "money", "money", "money"], header=True)
-    report.blocks.append(data)
-    report.charts.append(Chart("Dashboard", "kpi_xl forecast", DASHBOARD_CHARTS_ROW + 20, 6, "line",
-                               "Projected cash against the reserve", data, width=560))
+                                 f"=AND(ISNUMBER({col}{first}),{col}{first}<J{first})", L.RED))
+    r, c = L.DASHBOARD_FORECAST_CELL
+    sentence = analysis.forecast_sentence(tracker, forecast, as_of, words)
+    report.lines["forecast"] = [sentence]
+    report.blocks.append(Block("Dashboard", r, c, [[sentence]], ["sentence"]))
+    _chart(report, L.CHARTS[3], L.FORECAST_CHART_COL, words("chart.forecast"),
+           [words("chart.forecast.cash"), words("chart.forecast.max_pay"), words("chart.reserve")],
+           [month_label(as_of + a.offset) for a in forecast.rows()], [[m[7], m[8], m[9]] for m in rows], (), words)
 
 
-def build_report(tracker: Tracker, today: dt.date | None = None) -> Report:
+def build_report(tracker: Tracker, today: dt.date | None = None, words: Texts | None = None) -> Report:
     """Everything a refresh writes, at its place."""
+    words = words or texts()
     report = Report()
-    _dashboard(tracker, report, today or dt.date.today())
-    _ads_summary(tracker, report)
+    _dashboard(tracker, report, today or dt.date.today(), words)
+    _ads_summary(tracker, report, words)
     _pnl(tracker, report)
-    _forecast(tracker, report)
+    _forecast(tracker, report, words)
     return report

@@ -1,8 +1,10 @@
 """What a tracker holds: the input tables, their headers and the named Settings.
 
-This module is the single description of the workbook's input contract
-(SPEC.md, "Workbook"); the reader validates against it and the template is
-built from it.
+This module is the single description of the workbook's input contract: the
+reader validates against it, the template is built from it (its Excel data
+validations follow the same bounds), and the defaults of
+:class:`kpi_xl.tracker.Settings` come from it.  What each column or setting
+means, in words, is in :mod:`kpi_xl.texts`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ ColumnKind = Literal["date", "month", "text", "count", "money", "signed_money", 
 class Column:
     header: str
     kind: ColumnKind
-    meaning: str
 
 
 @dataclass(frozen=True)
@@ -31,55 +32,46 @@ class TableSpec:
         return tuple(c.header for c in self.columns)
 
 
-ADS = TableSpec(
-    "Ads",
-    (
-        Column("Date", "date", "the day (or first day of the period) the row covers"),
-        Column("Channel", "text", "Meta, Google, LinkedIn, TikTok, …"),
-        Column("Campaign", "text", "may be blank"),
-        Column("Impressions", "count", "times the ad was shown"),
-        Column("Clicks", "count", "link clicks"),
-        Column("Spend", "money", "ad spend excluding VAT, in Currency"),
-        Column("Leads", "count", "sign-ups (newsletter, funnel opt-in, form)"),
-        Column("Calls", "count", "sales calls booked"),
-        Column("Customers", "count", "new paying customers from these ads"),
-        Column("Revenue", "signed_money", "what those customers paid, excluding VAT"),
-    ),
-)
+ADS = TableSpec("Ads", (
+    Column("Date", "date"),
+    Column("Channel", "text"),
+    Column("Campaign", "text"),
+    Column("Impressions", "count"),
+    Column("Clicks", "count"),
+    Column("Spend", "money"),
+    Column("Leads", "count"),
+    Column("Calls", "count"),
+    Column("Customers", "count"),
+    Column("Revenue", "signed_money"),
+))
 
 LEDGER_TYPES = ("Revenue", "Variable cost", "Fixed cost", "Owner pay", "Tax",
                 "Other income", "Other expense", "Non-cash income", "Non-cash expense")
-"""The `Ledger` types: SPEC's five, then four that an accounting file needs (see the README's
+"""The `Ledger` types: the five of a small business's own bookkeeping, then four that an accounting file needs (see the README's
 "Ledger types"): income and expense outside sales and operations (subsidies, interest,
 exceptional items) and entries that change the profit but not the cash (depreciation,
 provisions, stock variation)."""
 
-LEDGER = TableSpec(
-    "Ledger",
-    (
-        Column("Date", "date", "when it happened"),
-        Column("Label", "text", "free text"),
-        Column("Category", "text", "your own grouping (Rent, Software, Coaching…)"),
-        Column("Type", "ledger_type", "one of " + ", ".join(LEDGER_TYPES)),
-        Column("Amount", "signed_money", "excluding VAT, positive; a negative amount reverses"),
-    ),
-)
+LEDGER = TableSpec("Ledger", (
+    Column("Date", "date"),
+    Column("Label", "text"),
+    Column("Category", "text"),
+    Column("Type", "ledger_type"),
+    Column("Amount", "signed_money"),
+))
 
-PLAN = TableSpec(
-    "Plan",
-    (
-        Column("Month", "month", "the month of a planned one-off item: a date (its month) or 2027-02"),
-        Column("Label", "text", "free text"),
-        Column("Type", "ledger_type", "one of " + ", ".join(LEDGER_TYPES)),
-        Column("Amount", "signed_money", "excluding VAT, signed as in Ledger"),
-    ),
-)
+PLAN = TableSpec("Plan", (
+    Column("Month", "month"),
+    Column("Label", "text"),
+    Column("Type", "ledger_type"),
+    Column("Amount", "signed_money"),
+))
 """Planned one-off items for coming months (may be empty): the forecast adds them."""
 
 ADS_SUMS = ("impressions", "clicks", "spend", "leads", "calls", "customers", "revenue")
 """KPI ids of the `Ads` sums, in the order of the table's number columns."""
 
-# Ledger Type → the name of its monthly sum: a KPI id for SPEC's five types, a field of
+# Ledger Type → the name of its monthly sum: a KPI id for the five basic types, a field of
 # kpi_xl.metrics.Figures (part of net_profit and cash_end) for the four others.
 LEDGER_SUMS = {
     "Revenue": "sales",
@@ -93,30 +85,47 @@ LEDGER_SUMS = {
     "Non-cash expense": "non_cash_expense",
 }
 
-# How each monthly sum moves the cash curve: in (+1), out (−1), not at all (0).
-LEDGER_CASH_SIGN = {
-    "sales": 1.0,
-    "variable_costs": -1.0,
-    "fixed_costs": -1.0,
-    "owner_pay": -1.0,
-    "tax": -1.0,
-    "other_income": 1.0,
-    "other_expense": -1.0,
-    "non_cash_income": 0.0,
-    "non_cash_expense": 0.0,
-}
+MAX_AMOUNT = 10**15
+"""The largest amount a tracker holds, in absolute value (a quadrillion: far beyond any small business,
+well within a float's exact cents)."""
 
-SettingKind = Literal["currency", "money", "date", "ratio", "rate", "months", "whole_months"]
+
+@dataclass(frozen=True)
+class SettingKind:
+    """What a kind of setting accepts; the reader's check and the template's Excel validation follow it.
+
+    ``value`` is ``text`` (its length between ``low`` and ``high``), ``number``,
+    ``whole`` (a whole number) or ``date``; ``low`` and ``high`` are inclusive
+    bounds (None: none).
+    """
+
+    name: str
+    value: Literal["text", "number", "whole", "date"]
+    low: float | dt.date | None = None
+    high: float | None = None
+
+
+SETTING_KINDS = {k.name: k for k in (
+    SettingKind("currency", "text", 1, 12),
+    SettingKind("money", "number", -MAX_AMOUNT, MAX_AMOUNT),
+    SettingKind("date", "date", dt.date(1990, 1, 1)),
+    SettingKind("ratio", "number", 0),
+    SettingKind("rate", "number", -1, 1),
+    SettingKind("months", "number", 0),
+    SettingKind("whole_months", "whole", 1, 120),
+)}
 
 
 @dataclass(frozen=True)
 class Setting:
-    name: str
-    kind: SettingKind
-    default: object  # None: blank
-    note: str
-    required: bool = True
-    blank_ok: bool = False
+    """A named cell of the `Settings` sheet (its note is the text ``setting.<name>`` of :mod:`kpi_xl.texts`)."""
+
+    name: str  # the defined name
+    field: str  # the attribute of kpi_xl.tracker.Settings
+    kind: str  # a key of SETTING_KINDS
+    default: object  # None: blank (OpeningDate: 1 January of the current year)
+    required: bool = True  # False: a tracker made before the setting existed may lack it
+    blank_ok: bool = False  # True: blank means "no alert"
 
 
 def default_opening_date(year: int | None = None) -> dt.date:
@@ -124,16 +133,18 @@ def default_opening_date(year: int | None = None) -> dt.date:
 
 
 SETTINGS = (
-    Setting("Currency", "currency", "EUR", "Currency code shown in every money format (EUR, USD, GBP…)."),
-    Setting("OpeningCash", "money", 0, "Cash in the bank on OpeningDate: the start of the cash curve."),
-    Setting("OpeningDate", "date", None, "The day OpeningCash was in the bank; Ledger entries before it do not move cash."),
-    Setting("TargetROAS", "ratio", 2, "A customer must bring at least this many times what they cost (revenue ÷ ad spend). Blank: no alert.", blank_ok=True),
-    Setting("MaxCAC", "money", None, "Alert when the cost per customer is above this. Blank: no alert.", blank_ok=True),
-    Setting("MaxCPL", "money", None, "Alert when the cost per lead is above this. Blank: no alert.", blank_ok=True),
-    Setting("MinCTR", "rate", None, "Alert when the click-through rate is below this (e.g. 1%). Blank: no alert.", blank_ok=True),
-    Setting("MinGrossMargin", "rate", None, "Alert when the gross margin is below this (e.g. 40%). Blank: no alert.", blank_ok=True),
-    Setting("ReserveMonths", "months", 3, "Cash to keep, in months of fixed costs; below it, safe owner pay is 0 and cash turns red."),
-    Setting("ForecastMonths", "whole_months", 6, "How many months ahead the forecast looks.", required=False),
+    Setting("Currency", "currency", "currency", "EUR"),
+    Setting("OpeningCash", "opening_cash", "money", 0.0),
+    Setting("OpeningDate", "opening_date", "date", None),
+    Setting("TargetROAS", "target_roas", "ratio", 2.0, blank_ok=True),
+    Setting("MaxCAC", "max_cac", "money", None, blank_ok=True),
+    Setting("MaxCPL", "max_cpl", "money", None, blank_ok=True),
+    Setting("MinCTR", "min_ctr", "rate", None, blank_ok=True),
+    Setting("MinGrossMargin", "min_gross_margin", "rate", None, blank_ok=True),
+    Setting("ReserveMonths", "reserve_months", "months", 3.0),
+    Setting("ForecastMonths", "forecast_months", "whole_months", 6, required=False),
 )
 
 SETTINGS_BY_NAME = {s.name.casefold(): s for s in SETTINGS}
+"""Casefolded name → setting (Excel's names ignore case)."""
+DEFAULTS = {s.field: s.default for s in SETTINGS}

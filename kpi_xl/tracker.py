@@ -27,25 +27,28 @@ import polars as pl
 
 from . import metrics
 from .errors import ArgumentError, Problem
-from .metrics import Figures, Forecast, MonthFigures, Value
+from .metrics import CASH_SIGN, Figures, Forecast, MonthFigures, Value
 from .periods import Period, Selection, normalise_name
-from .schema import ADS, ADS_SUMS, LEDGER_CASH_SIGN, LEDGER_SUMS, default_opening_date
+from .schema import ADS, ADS_SUMS, DEFAULTS, LEDGER_SUMS, default_opening_date
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The named cells of the `Settings` sheet, typed.  ``None``: left blank (no alert)."""
+    """The named cells of the `Settings` sheet, typed.  ``None``: left blank (no alert).
 
-    currency: str = "EUR"
-    opening_cash: float = 0.0
+    One field per :data:`kpi_xl.schema.SETTINGS` entry (its ``field``), with its default.
+    """
+
+    currency: str = DEFAULTS["currency"]
+    opening_cash: float = DEFAULTS["opening_cash"]
     opening_date: dt.date = field(default_factory=default_opening_date)
-    target_roas: float | None = 2.0
-    max_cac: float | None = None
-    max_cpl: float | None = None
-    min_ctr: float | None = None
-    min_gross_margin: float | None = None
-    reserve_months: float = 3.0
-    forecast_months: int = 6
+    target_roas: float | None = DEFAULTS["target_roas"]
+    max_cac: float | None = DEFAULTS["max_cac"]
+    max_cpl: float | None = DEFAULTS["max_cpl"]
+    min_ctr: float | None = DEFAULTS["min_ctr"]
+    min_gross_margin: float | None = DEFAULTS["min_gross_margin"]
+    reserve_months: float = DEFAULTS["reserve_months"]
+    forecast_months: int = DEFAULTS["forecast_months"]
 
 
 # Internal column names of the normalised frames.
@@ -148,7 +151,7 @@ class Tracker:
         # Cash only moves for entries dated from OpeningDate on (the opening
         # balance already holds what came before); money in counts +1, money
         # out −1, non-cash entries (depreciation, stock variation) 0.
-        sign = pl.col("kind").replace_strict(LEDGER_CASH_SIGN, return_dtype=pl.Float64)
+        sign = pl.col("kind").replace_strict(CASH_SIGN, return_dtype=pl.Float64)
         since_opening = frame.filter(pl.col("date") >= self.settings.opening_date)
         flows = _group_sums(since_opening.with_columns((pl.col("amount").fill_null(0) * sign).alias("flow")),
                             ["month"], ["flow"])
@@ -245,7 +248,7 @@ class Tracker:
         selection = period if isinstance(period, Selection) else Selection.parse(period, channel, campaign)
         if ids is not None:
             ids = list(ids)
-            unknown = [i for i in ids if i not in metrics.KPIS]
+            unknown = [i for i in ids if i not in metrics.REGISTRY]
             if unknown:
                 raise ArgumentError(f'id "{unknown[0]}": expected one of {", ".join(metrics.KPI_IDS)}')
         return metrics.compute(self.figures(selection), ids)

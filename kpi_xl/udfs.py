@@ -125,7 +125,7 @@ def evaluate(kpi_id: str, period: Any = None, channel: Any = None, campaign: Any
 
 
 def _kpi_function(kpi_id: str):
-    kpi = metrics.KPIS[kpi_id]
+    kpi = metrics.REGISTRY[kpi_id]
 
     def udf(period=None, channel=None, campaign=None, caller=None):
         return evaluate(kpi_id, period, channel, campaign, caller)
@@ -152,7 +152,7 @@ del _id
 def KPI(id, period=None, channel=None, campaign=None, caller=None):
     """Any KPI by its id: =KPI("cac", "2026-03") is =CAC("2026-03")."""
     key = str(id).strip().casefold() if id is not None else ""
-    if key not in metrics.KPIS:  # (KPIS below is the Excel function)
+    if key not in metrics.REGISTRY:
         return error_text(ArgumentError(f'id "{"" if id is None else id}": expected one of {", ".join(KPI_IDS)}'))
     return evaluate(key, period, channel, campaign, caller)
 

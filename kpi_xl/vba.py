@@ -27,10 +27,10 @@ import subprocess
 import sys
 import types
 
+from .layout import REFRESH_ENTRY_POINT, REFRESH_MACRO, UDF_MODULE
+
 MODULE_NAME = "KpiXl"
-UDF_MODULE = "kpi_xl.udfs"
-REFRESH_ENTRY_POINT = "kpi_xl.excel.refresh_from_excel"
-MACROS = {"RefreshKPIs": f"import kpi_xl.excel; {REFRESH_ENTRY_POINT}()"}
+MACROS = {REFRESH_MACRO: f"import kpi_xl.excel; {REFRESH_ENTRY_POINT}()"}
 
 _CALL = re.compile(r"^(?P<indent>\s*)(?P<name>\w+) = (?P<call>XLPy\.CallUDF\(.*\))\s*$")
 

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_xl.metrics import KPIS
+from kpi_xl.metrics import REGISTRY
 from kpi_xl.periods import month_label, parse_period
 from kpi_xl.schema import ADS, ADS_SUMS, LEDGER_TYPES
 from kpi_xl.tracker import Tracker
 
 approx = pytest.approx
 CHANNELS = ["Meta", "Google", "LinkedIn", "meta"]
-SUM_IDS = [k.id for k in KPIS.values() if k.formula.startswith("Σ")]
+SUM_IDS = [k.id for k in REGISTRY.values() if k.formula.startswith("Σ")]
 
 counts = st.integers(min_value=0, max_value=50_000)
 money = st.integers(min_value=0, max_value=10_000_00).map(lambda c: c / 100)
@@ -101,7 +101,7 @@ def test_every_kpi_has_a_formula_and_a_doctest():
     from kpi_xl import metrics
 
     finder = doctest.DocTestFinder()
-    for kpi in KPIS.values():
+    for kpi in REGISTRY.values():
         assert kpi.formula, kpi.id
         tests = finder.find(kpi.func, module=metrics)
         assert tests and tests[0].examples, f"{kpi.id} has no doctest"

@@ -14,12 +14,14 @@ from typer.testing import CliRunner
 
 from kpi_xl import read_tracker
 from kpi_xl.cli import app
-from kpi_xl.metrics import KPIS
+from kpi_xl.metrics import REGISTRY
 from kpi_xl.refresh import refresh
-from kpi_xl.report import OUTPUT_SHEETS
+from kpi_xl.layout import ADS_SUMMARY_IDS, DASHBOARD_CHANGES_ROW, OUTPUT_HEADER_ROW, OUTPUT_SHEETS, PNL_IDS
 from kpi_xl.sample import sample_data
-from kpi_xl.summary import ADS_SUMMARY_IDS, ALL_CHANNELS, PNL_IDS
-from kpi_xl.workbook import DASHBOARD_CHANGES_ROW, OUTPUT_HEADER_ROW, write_tracker
+from kpi_xl.texts import texts
+from kpi_xl.workbook import write_tracker
+
+ALL_CHANNELS = texts()("ads_summary.total")
 from kpi_xl.ooxml.package import sheet_parts
 
 from .conftest import digest, pre_forecast_tracker
@@ -144,7 +146,7 @@ def test_refreshing_twice_gives_the_same_file(tracker_copy):
 
 
 def test_a_tracker_made_before_the_forecast_gets_its_forecast_sheet(tracker_copy):
-    from kpi_xl.workbook import FORECAST_MAX_PAY_CELL
+    from kpi_xl.layout import FORECAST_MAX_PAY_CELL
 
     before = parts(pre_forecast_tracker(tracker_copy))
     result = CliRunner().invoke(app, ["refresh", str(tracker_copy)])
@@ -216,12 +218,12 @@ def test_alerts_are_conditional_formats_on_the_named_settings(tracker_copy):
     # Every alert colour rule stays quiet while its target is blank (ISNUMBER on the name).
     for _, f in formulas["Ads Summary"]:
         assert "ISNUMBER(" in f
-    assert KPIS["roas"].unit == "multiple"
+    assert REGISTRY["roas"].unit == "multiple"
 
 
 def test_refresh_writes_the_forecast_and_its_sentence(tracker_copy):
     from kpi_xl.periods import Selection
-    from kpi_xl.workbook import DASHBOARD_FORECAST_CELL, FORECAST_HEADER_ROW, FORECAST_MAX_PAY_CELL
+    from kpi_xl.layout import DASHBOARD_FORECAST_CELL, FORECAST_HEADER_ROW, FORECAST_MAX_PAY_CELL
 
     refresh(tracker_copy, today=TODAY)
     forecast = read_tracker(tracker_copy).figures(Selection()).forecast

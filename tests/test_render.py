@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kpi_xl.cli import app
 from kpi_xl.render import sheet_pages, to_pdf, to_png
 from kpi_xl.template import TEMPLATE
-from kpi_xl.workbook import SHEETS
+from kpi_xl.layout import SHEETS
 
 from .conftest import pre_forecast_tracker, require_libreoffice
 
@@ -97,7 +97,7 @@ def test_libreoffice_shows_the_refreshed_sheets_with_alert_colours_and_charts(tm
     import subprocess
 
     from kpi_xl.refresh import refresh
-    from kpi_xl.report import COLORS
+    from kpi_xl.layout import ALERT_COLORS as COLORS
 
     soffice = require_libreoffice()
     require_poppler()

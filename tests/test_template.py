@@ -1,4 +1,4 @@
-"""The committed template: a fresh build, the VBA inside it, and the sheets of SPEC.md.
+"""The committed template: a fresh build, the VBA inside it, and the contracted sheets.
 
 When a test here fails after an intended change (layout, Excel functions,
 xlwings pin), rebuild with ``python -m kpi_xl.template build`` and look at
@@ -27,7 +27,7 @@ from kpi_xl.reader import read_tracker
 from kpi_xl.schema import ADS, LEDGER, LEDGER_TYPES, PLAN, SETTINGS
 from kpi_xl.template import SCREENSHOTS, TEMPLATE, VBA_BIN, write_template
 from kpi_xl.vba_project import build_vba_project, modules
-from kpi_xl.workbook import CODE_NAMES, REFRESH_MACRO, SHEETS, WORKBOOK_CODE_NAME
+from kpi_xl.layout import CODE_NAMES, REFRESH_MACRO, SHEETS, WORKBOOK_CODE_NAME
 from kpi_xl.ooxml.compare import compare_packages
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:oletools.olevba")
@@ -228,7 +228,7 @@ def test_type_is_a_drop_down_of_the_five_types(book, sheet, letter):
     assert rule[2] == '"' + ",".join(LEDGER_TYPES) + '"'
 
 
-SPEC_DEFAULTS = {  # SPEC.md, "Named cells on Settings"
+SPEC_DEFAULTS = {  # the documented defaults of the named Settings cells
     "Currency": "EUR", "OpeningCash": 0, "OpeningDate": dt.datetime(2026, 1, 1), "TargetROAS": 2,
     "MaxCAC": None, "MaxCPL": None, "MinCTR": None, "MinGrossMargin": None, "ReserveMonths": 3,
     "ForecastMonths": 6,

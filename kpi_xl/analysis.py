@@ -1,0 +1,184 @@
+"""What a tracker's numbers say: the summary tables, the alerts, what changed, the forecast, in words.
+
+Pure: a :class:`~kpi_xl.tracker.Tracker` in, rows and sentences out.  Every
+number comes from :meth:`Tracker.kpis` (the one core); :mod:`kpi_xl.report`
+puts these at their places on the sheets, and the writers lay them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .formatting import format_value, signed_percent
+from .layout import ADS_SUMMARY_IDS, PNL_IDS, TARGETS, Target
+from .metrics import Forecast, Value
+from .periods import Period, month_label, month_start
+from .schema import SETTINGS_BY_NAME
+from .texts import Texts, texts
+from .tracker import Tracker
+
+CHANGE_THRESHOLD = 0.10
+"""A move of at least this much (either way) since last month is worth a sentence."""
+
+
+@dataclass(frozen=True)
+class AdsSummaryRow:
+    month: str
+    channel: str | None  # None: the month's total over every channel
+    values: dict[str, Value]
+
+    @property
+    def is_total(self) -> bool:
+        return self.channel is None
+
+
+def ads_summary(tracker: Tracker) -> list[AdsSummaryRow]:
+    """One row per month × channel, then the month's total row."""
+    rows = []
+    channels = tracker.channels()
+    for month in tracker.ads_months():
+        label = month_label(month)
+        for channel in channels:
+            values = tracker.kpis(label, channel=channel, ids=ADS_SUMMARY_IDS)
+            if values["impressions"] or values["clicks"] or values["spend"] or values["leads"]:
+                rows.append(AdsSummaryRow(label, channel, values))
+        rows.append(AdsSummaryRow(label, None, tracker.kpis(label, ids=ADS_SUMMARY_IDS)))
+    return rows
+
+
+def pnl(tracker: Tracker) -> list[tuple[str, dict[str, Value]]]:
+    """One row per month, from the first to the last month with a Ledger entry (gaps included)."""
+    months = tracker.ledger_months()
+    if not months:
+        return []
+    return [(month_label(m), tracker.kpis(month_label(m), ids=PNL_IDS)) for m in range(months[0], months[-1] + 1)]
+
+
+def latest_month(tracker: Tracker) -> int | None:
+    months = tracker.months()
+    return months[-1] if months else None
+
+
+def trailing_12(month: int) -> Period:
+    return Period(f"{month_label(month - 11)} – {month_label(month)}", month - 11, month)
+
+
+def target_value(tracker: Tracker, target: Target) -> float | None:
+    """The target's value in the tracker's Settings (None: blank, no alert)."""
+    return getattr(tracker.settings, SETTINGS_BY_NAME[target.setting.casefold()].field)
+
+
+def broken(target: Target, value: Value, limit: float | None) -> bool:
+    """Whether ``value`` is off ``target`` (never when either is blank or undefined)."""
+    if limit is None or value is None:
+        return False
+    return value < limit if target.kind == "min" else value > limit
+
+
+def reserve(tracker: Tracker, month: int) -> float:
+    """ReserveMonths × the month's fixed costs (the cash alert's line)."""
+    return tracker.settings.reserve_months * tracker.ledger_month(month).fixed_costs
+
+
+def alerts(tracker: Tracker, month: int, words: Texts | None = None) -> list[str]:
+    """The alerts in force for a month, in words."""
+    words = words or texts()
+    v = tracker.kpis(month_label(month))
+    cur = tracker.settings.currency
+    out = []
+    for t in TARGETS:
+        limit = target_value(tracker, t)
+        if broken(t, v[t.kpi_id], limit):
+            out.append(words("alert.below" if t.kind == "min" else "alert.above", kpi=words.kpi(t.kpi_id),
+                             value=format_value(t.kpi_id, v[t.kpi_id], cur), setting=t.setting,
+                             target=format_value(t.kpi_id, limit, cur)))
+    if v["net_profit"] is not None and v["net_profit"] < 0:
+        out.append(words("alert.net_profit", value=format_value("net_profit", v["net_profit"], cur)))
+    line = reserve(tracker, month)
+    if v["cash_end"] < line:
+        out.append(words("alert.cash", cash=format_value("cash_end", v["cash_end"], cur),
+                         months=f"{tracker.settings.reserve_months:g}", line=format_value("cash_end", line, cur)))
+    return out
+
+
+def _pct(before: Value, after: Value) -> float | None:
+    if before is None or after is None or before == 0:
+        return None
+    return (after - before) / abs(before)
+
+
+def what_changed(tracker: Tracker, month: int, words: Texts | None = None,
+                 threshold: float = CHANGE_THRESHOLD) -> list[str]:
+    """Plain sentences on the moves since the previous month that matter.
+
+    The funnel is read step by step, so that a dearer lead is not called bad
+    news when the customer got cheaper (the article's story), nor a cheaper
+    click good news when the leads dried up.
+    """
+    words = words or texts()
+    a, b = tracker.kpis(month_label(month - 1)), tracker.kpis(month_label(month))
+    cur = tracker.settings.currency
+    ch = {k: _pct(a[k], b[k]) for k in ("cpc", "cpl", "cac", "roas", "ctr", "sales", "net_profit", "spend")}
+    big = {k: p for k, p in ch.items() if p is not None and abs(p) >= threshold}
+    pct = {k: signed_percent(p) for k, p in ch.items() if p is not None}
+
+    def moved(key: str, kpi_id: str) -> str:
+        return words(key, change=pct[kpi_id], before=format_value(kpi_id, a[kpi_id], cur),
+                     after=format_value(kpi_id, b[kpi_id], cur))
+
+    out: list[str] = []
+    if "cpl" in big and ch["cac"] is not None and (ch["cpl"] > 0) != (ch["cac"] > 0):
+        key = "changed.cpl_up_cac_down" if ch["cpl"] > 0 else "changed.cpl_down_cac_up"
+        out.append(words(key, cpl=pct["cpl"], cac=pct["cac"]))
+        big.pop("cac", None)
+    elif "cpl" in big:
+        out.append(words("changed.cpl", cpl=pct["cpl"]))
+    if "cpc" in big and ch["cpl"] is not None and (ch["cpc"] > 0) != (ch["cpl"] > 0):
+        key = "changed.cpc_down_cpl_up" if ch["cpc"] < 0 else "changed.cpc_up_cpl_down"
+        out.append(words(key, cpc=pct["cpc"], cpl=pct["cpl"]))
+    elif "cpc" in big:
+        out.append(words("changed.cpc", cpc=pct["cpc"]))
+    if "cac" in big:
+        out.append(moved("changed.cac", "cac"))
+    target = tracker.settings.target_roas
+    if target is not None and a["roas"] is not None and b["roas"] is not None:
+        if a["roas"] >= target > b["roas"]:
+            out.append(words("changed.roas_below", target=f"{target:g}", before=f"{a['roas']:.2f}×",
+                             after=f"{b['roas']:.2f}×"))
+        elif a["roas"] < target <= b["roas"]:
+            out.append(words("changed.roas_back", target=f"{target:g}", after=f"{b['roas']:.2f}×"))
+    if "sales" in big:
+        out.append(moved("changed.sales", "sales"))
+    if a["net_profit"] is not None and b["net_profit"] is not None and (
+            "net_profit" in big or (a["net_profit"] < 0) != (b["net_profit"] < 0)):
+        out.append(moved("changed.net_profit", "net_profit") if ch["net_profit"] is not None
+                   else words("changed.net_profit.sign", before=format_value("net_profit", a["net_profit"], cur),
+                              after=format_value("net_profit", b["net_profit"], cur)))
+    if not out:
+        out.append(words("changed.nothing", threshold=f"{threshold:.0%}"))
+    first = words("changed.line", month=month_label(month), previous=month_label(month - 1), text=out[0])
+    return [first] + out[1:]
+
+
+def forecast_sentence(tracker: Tracker, forecast: Forecast, as_of: int, words: Texts | None = None) -> str:
+    """The forecast in one sentence, for the Dashboard."""
+    words = words or texts()
+    cur = tracker.settings.currency
+
+    def money(v: float) -> str:
+        return f"{v:,.0f} {cur}"
+
+    def name(m: int) -> str:
+        day = month_start(m)
+        return words.month_year(day.year, day.month)
+
+    low = forecast.low()
+    reserve_text = words("forecast.sentence.reserve", months=f"{tracker.settings.reserve_months:g}",
+                         amount=money(forecast.reserve))
+    low_text = words("forecast.sentence.low_plan" if low.plan else "forecast.sentence.low",
+                     month=name(as_of + low.offset), cash=money(low.cash_end))
+    pay = forecast.max_owner_pay()
+    until = name(as_of + forecast.months)
+    if pay > 0:
+        return words("forecast.sentence.pay", pay=money(pay), until=until, reserve=reserve_text, low=low_text)
+    return words("forecast.sentence.hold", reserve=reserve_text, until=until, low=low_text)
