@@ -13,7 +13,7 @@ from kpi_xl.metrics import KPI_IDS
 from kpi_xl.periods import month_label, parse_period
 from kpi_xl.reader import read_tracker
 from kpi_xl.sample import STORY_MONTH, sample_data
-from kpi_xl.template import TEMPLATE, VBA_BIN
+from kpi_xl.dev.template import TEMPLATE, VBA_BIN
 from kpi_xl.tracker import Tracker
 from kpi_xl.ooxml.compare import compare_packages
 

@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kpi_xl.cli import app
-from kpi_xl.render import sheet_pages, to_pdf, to_png
-from kpi_xl.template import TEMPLATE
+from kpi_xl.dev.render import sheet_pages, to_pdf, to_png
+from kpi_xl.dev.template import TEMPLATE
 from kpi_xl.layout import SHEETS
 
 from .conftest import pre_forecast_tracker, require_libreoffice

@@ -1,7 +1,7 @@
 """The committed template: a fresh build, the VBA inside it, and the contracted sheets.
 
 When a test here fails after an intended change (layout, Excel functions,
-xlwings pin), rebuild with ``python -m kpi_xl.template build`` and look at
+xlwings pin), rebuild with ``python -m kpi_xl.dev.template build`` and look at
 the result before committing it.
 """
 
@@ -21,19 +21,19 @@ import pytest
 import tomllib
 import xlwings
 
-from kpi_xl import vba
+from kpi_xl.dev import vba
 from kpi_xl.ooxml.package import read_package
 from kpi_xl.reader import read_tracker
 from kpi_xl.schema import ADS, LEDGER, LEDGER_TYPES, PLAN, SETTINGS
-from kpi_xl.template import SCREENSHOTS, TEMPLATE, VBA_BIN, write_template
-from kpi_xl.vba_project import build_vba_project, modules
+from kpi_xl.dev.template import SCREENSHOTS, TEMPLATE, VBA_BIN, write_template
+from kpi_xl.dev.vba_project import build_vba_project, modules
 from kpi_xl.layout import CODE_NAMES, REFRESH_MACRO, SHEETS, WORKBOOK_CODE_NAME
 from kpi_xl.ooxml.compare import compare_packages
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:oletools.olevba")
 
 ROOT = Path(__file__).resolve().parents[1]
-REBUILD = "rebuild with: python -m kpi_xl.template build"
+REBUILD = "rebuild with: python -m kpi_xl.dev.template build"
 
 
 def part(path: Path, name: str) -> bytes:

@@ -5,7 +5,7 @@ compared element by element after masking what legitimately varies (the
 creation and modification dates) and ordering what has no order
 (relationships and content types); binary parts (``vbaProject.bin``, images)
 must be byte-identical.  Used by the golden tests and by
-``python -m kpi_xl.template check``.
+``python -m kpi_xl.dev.template check``.
 
 >>> _tags('<a x="1"><b/></a>')
 ['<a x="1">', '<b/>', '</a>']

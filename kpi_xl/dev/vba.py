@@ -14,7 +14,7 @@ It holds, generated from the code so that it can never drift:
 
 xlwings' generator imports pywin32 at module level, so it runs in a child
 interpreter with small stand-ins for those modules and xlwings' real
-decorators (on Linux, ``xw.func`` is a no-op).  ``python -m kpi_xl.vba``
+decorators (on Linux, ``xw.func`` is a no-op).  ``python -m kpi_xl.dev.vba``
 prints the module.  The module is named ``KpiXl``, not ``KPI``: Excel cannot
 call a function named like its own module, and ``=KPI()`` is one of ours.
 """
@@ -27,7 +27,7 @@ import subprocess
 import sys
 import types
 
-from .layout import REFRESH_ENTRY_POINT, REFRESH_MACRO, UDF_MODULE
+from ..layout import REFRESH_ENTRY_POINT, REFRESH_MACRO, UDF_MODULE
 
 MODULE_NAME = "KpiXl"
 MACROS = {REFRESH_MACRO: f"import kpi_xl.excel; {REFRESH_ENTRY_POINT}()"}
@@ -82,7 +82,7 @@ def _generate_here() -> str:
 
 
 def _generated() -> tuple[str, dict]:
-    out = subprocess.run([sys.executable, "-c", "import kpi_xl.vba as v; print(v._generate_here(), end='')"],
+    out = subprocess.run([sys.executable, "-c", "import kpi_xl.dev.vba as v; print(v._generate_here(), end='')"],
                          capture_output=True, text=True, check=True)
     wrappers, meta = out.stdout.split("\n'--meta--\n")
     import ast

@@ -20,7 +20,7 @@ The recipe, so that every part either comes from Excel or is generated here:
 The result is deterministic (no timestamps, no random GUIDs) for a given
 xlwings, pyOpenVBA and :mod:`kpi_xl.udfs`; it is committed as
 ``kpi_xl/data/vbaProject.bin`` so that ``kpi-xl new`` needs neither
-pyOpenVBA nor this module (``python -m kpi_xl.template build`` rewrites it,
+pyOpenVBA nor this module (``python -m kpi_xl.dev.template build`` rewrites it,
 and a test checks the committed copy against a fresh build).
 """
 
@@ -33,8 +33,8 @@ import zipfile
 from pathlib import Path
 
 from . import vba
-from .errors import TemplateError
-from .layout import CODE_NAMES, WORKBOOK_CODE_NAME
+from ..errors import TemplateError
+from ..layout import CODE_NAMES, WORKBOOK_CODE_NAME
 
 SHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
 """``VB_Base`` of a worksheet's document module (the worksheet's class id)."""

@@ -1,7 +1,7 @@
 """Rendering a workbook without Excel: LibreOffice (headless) to PDF, poppler to PNG.
 
 For the tests (every sheet renders) and the README's screenshots
-(``python -m kpi_xl.template screenshots``).  LibreOffice runs with a private,
+(``python -m kpi_xl.dev.template screenshots``).  LibreOffice runs with a private,
 throw-away profile so that it neither reads nor changes the user's, and only
 ever *converts*: a workbook saved by LibreOffice has a regenerated VBA project
 and must never be shipped.
@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import KpiXlError
+from ..errors import KpiXlError
 
 
 class RenderError(KpiXlError):

@@ -2,9 +2,9 @@
 
 From a clone, with the test extra installed (pyOpenVBA, oletools)::
 
-    python -m kpi_xl.template build     # rebuild kpi_xl/data/vbaProject.bin and the template
-    python -m kpi_xl.template check     # exit 1 if either differs from a fresh build
-    python -m kpi_xl.template screenshots   # docs/*.png, with LibreOffice and poppler
+    python -m kpi_xl.dev.template build     # rebuild kpi_xl/data/vbaProject.bin and the template
+    python -m kpi_xl.dev.template check     # exit 1 if either differs from a fresh build
+    python -m kpi_xl.dev.template screenshots   # docs/*.png, with LibreOffice and poppler
 
 ``build`` first builds the VBA project (:mod:`kpi_xl.vba_project`) into the
 package (``kpi_xl/data/vbaProject.bin``, so that ``kpi-xl new`` works after a
@@ -25,17 +25,17 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .schema import default_opening_date
-from .tracker import Settings
-from .ooxml.zipfiles import rewrite
-from .workbook import VBA_PROJECT, build_workbook
+from ..ooxml.zipfiles import rewrite
+from ..schema import default_opening_date
+from ..tracker import Settings
+from ..workbook import VBA_PROJECT, build_workbook
 
 TEMPLATE_YEAR = 2026
 """The template's year: its `OpeningDate` is 1 January of it (``kpi-xl new`` uses the current year)."""
 CREATED = dt.datetime(TEMPLATE_YEAR, 1, 1)
 """The template's fixed creation date (document properties)."""
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 ROOT = PACKAGE.parent
 TEMPLATE = ROOT / "workbook" / "KPI_Template.xlsm"
 VBA_BIN = PACKAGE / VBA_PROJECT
@@ -64,7 +64,7 @@ def build() -> None:
 def check() -> int:
     """0 when the committed VBA project and template equal a fresh build (part by part)."""
     from .vba_project import build_vba_project
-    from .ooxml.compare import compare_packages
+    from ..ooxml.compare import compare_packages
 
     status = 0
     if not VBA_BIN.exists() or VBA_BIN.read_bytes() != build_vba_project():
@@ -77,7 +77,7 @@ def check() -> int:
         print(f"{TEMPLATE.relative_to(ROOT)}: {line}", file=sys.stderr)
         status = 1
     if status:
-        print("run: python -m kpi_xl.template build", file=sys.stderr)
+        print("run: python -m kpi_xl.dev.template build", file=sys.stderr)
     return status
 
 
@@ -95,10 +95,10 @@ def _print_buttons(src: Path, dst: Path) -> None:
 
 def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
     """The README's pictures of a refreshed ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
-    from .refresh import refresh
+    from ..refresh import refresh
     from .render import sheet_pages, to_pdf, to_png
-    from .sample import sample_data
-    from .workbook import write_tracker
+    from ..sample import sample_data
+    from ..workbook import write_tracker
 
     data = sample_data()
     outdir.mkdir(exist_ok=True)
