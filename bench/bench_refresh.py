@@ -115,8 +115,8 @@ s.sort_stats('tottime').print_stats(20)
 def check_refreshed(original: Path, refreshed: Path) -> str:
     """The refreshed copy is a complete workbook; what refresh must not touch is byte-identical."""
     import kpi_xl
-    from kpi_xl.report import OUTPUT_SHEETS
     from kpi_xl.ooxml.package import sheet_parts
+    from kpi_xl.report import OUTPUT_SHEETS
 
     with zipfile.ZipFile(original) as zo, zipfile.ZipFile(refreshed) as zr:
         bad = zr.testzip()
@@ -334,7 +334,8 @@ def main() -> None:
             make_sumifs_template(sumifs, lo_rows)
         print(f"LibreOffice probe: {probe['wall']:.1f} s", file=sys.stderr)
         variants["lo_recalc"] = ((f"LibreOffice headless: open the SUMIFS template ({lo_rows:,} rows), "
-                                  "recalculate, export Summary to CSV"), lo_cmd(profiles["recalc"], sumifs, work / "lo-recalc"), False)
+                                  "recalculate, export Summary to CSV"),
+                                 lo_cmd(profiles["recalc"], sumifs, work / "lo-recalc"), False)
         variants["lo_load"] = ("LibreOffice headless: the same without recalculation (load + export only)",
                                lo_cmd(profiles["load"], sumifs, work / "lo-load"), False)
 

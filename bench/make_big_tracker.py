@@ -119,7 +119,7 @@ def ads_draws(rows: int, rng: np.random.Generator) -> Iterator[tuple]:
     revenue = np.round(customers * rng.choice([990.0, 1500.0, 2400.0], rows), 2)
     no_campaign = rng.random(rows) < 0.02  # a blank Campaign is allowed
     return zip(which.tolist(), no_campaign.tolist(), impressions.tolist(), clicks.tolist(), spend.tolist(),
-               leads.tolist(), calls.tolist(), customers.tolist(), revenue.tolist())
+               leads.tolist(), calls.tolist(), customers.tolist(), revenue.tolist(), strict=True)
 
 
 def ledger_draws(rows: int, rng: np.random.Generator) -> Iterator[tuple[str, str, str, float]]:
@@ -130,7 +130,7 @@ def ledger_draws(rows: int, rng: np.random.Generator) -> Iterator[tuple[str, str
     client = rng.integers(0, len(CLIENTS), rows)
     reversal = rng.random(rows) < 0.003  # a credit note: a negative amount
     for i, (kind, s, u, c, neg) in enumerate(zip(kinds.tolist(), sub.tolist(), unit.tolist(), client.tolist(),
-                                                  reversal.tolist())):
+                                                  reversal.tolist(), strict=True)):
         type_, _, options = LEDGER_KINDS[kind]
         category, prefix, low, high = options[s % len(options)]
         amount = round(low + (high - low) * u, 2)
@@ -149,7 +149,8 @@ def write_ads(ws, fmt: Formats, rows: int, rng: np.random.Generator) -> None:
     names = [c[1] for c in CAMPAIGNS]
     date, text, count, money = fmt.date, fmt.text, fmt.count, fmt.money
     num, string = ws._write_number, ws._write_string  # skip the public wrappers' argument parsing
-    for r, (d, (w, blank, im, cl, sp, le, ca, cu, rv)) in enumerate(zip(_serials(rows), ads_draws(rows, rng)), 1):
+    draws = zip(_serials(rows), ads_draws(rows, rng), strict=True)
+    for r, (d, (w, blank, im, cl, sp, le, ca, cu, rv)) in enumerate(draws, 1):
         num(r, 0, d, date)
         string(r, 1, channels[w], text)
         if not blank:
@@ -166,7 +167,8 @@ def write_ads(ws, fmt: Formats, rows: int, rng: np.random.Generator) -> None:
 def write_ledger(ws, fmt: Formats, rows: int, rng: np.random.Generator) -> None:
     date, text, money = fmt.date, fmt.text, fmt.money
     num, string = ws._write_number, ws._write_string
-    for r, (d, (label, category, type_, amount)) in enumerate(zip(_serials(rows), ledger_draws(rows, rng)), 1):
+    draws = zip(_serials(rows), ledger_draws(rows, rng), strict=True)
+    for r, (d, (label, category, type_, amount)) in enumerate(draws, 1):
         num(r, 0, d, date)
         string(r, 1, label, text)
         string(r, 2, category, text)

@@ -68,12 +68,12 @@ def ads_rows(rows: int, rng: np.random.Generator) -> list[dict]:
     names = [c[1] for c in CAMPAIGNS]
     return [{"Date": d, "Channel": channels[w], "Campaign": None if blank else names[w], "Impressions": im,
              "Clicks": cl, "Spend": sp, "Leads": le, "Calls": ca, "Customers": cu, "Revenue": rv}
-            for d, (w, blank, im, cl, sp, le, ca, cu, rv) in zip(_dates(rows), ads_draws(rows, rng))]
+            for d, (w, blank, im, cl, sp, le, ca, cu, rv) in zip(_dates(rows), ads_draws(rows, rng), strict=True)]
 
 
 def ledger_rows(rows: int, rng: np.random.Generator) -> list[dict]:
     return [{"Date": d, "Label": label, "Category": category, "Type": type_, "Amount": amount}
-            for d, (label, category, type_, amount) in zip(_dates(rows), ledger_draws(rows, rng))]
+            for d, (label, category, type_, amount) in zip(_dates(rows), ledger_draws(rows, rng), strict=True)]
 
 
 def template_fingerprint() -> str:

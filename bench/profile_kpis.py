@@ -188,7 +188,8 @@ for i in range(10):
 assert len(values) == 10, values
 print(values, file=sys.stderr)
 """,
-    "fastexcel: Ads + Ledger with the types given (dtypes=…, no inference; NOT an option: a text cell in a number column silently becomes null)": """
+    ("fastexcel: Ads + Ledger with the types given (dtypes=…, no inference; "
+     "NOT an option: a text cell in a number column silently becomes null)"): """
 import fastexcel
 _t = time.perf_counter()
 r = fastexcel.read_excel(sys.argv[1])

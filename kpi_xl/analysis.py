@@ -117,47 +117,76 @@ def what_changed(tracker: Tracker, month: int, words: Texts | None = None,
     """
     words = words or texts()
     a, b = tracker.kpis(month_label(month - 1)), tracker.kpis(month_label(month))
-    cur = tracker.settings.currency
-    ch = {k: _pct(a[k], b[k]) for k in ("cpc", "cpl", "cac", "roas", "ctr", "sales", "net_profit", "spend")}
-    big = {k: p for k, p in ch.items() if p is not None and abs(p) >= threshold}
-    pct = {k: signed_percent(p) for k, p in ch.items() if p is not None}
-
-    def moved(key: str, kpi_id: str) -> str:
-        return words(key, change=pct[kpi_id], before=format_value(kpi_id, a[kpi_id], cur),
-                     after=format_value(kpi_id, b[kpi_id], cur))
-
-    out: list[str] = []
-    if "cpl" in big and ch["cac"] is not None and (ch["cpl"] > 0) != (ch["cac"] > 0):
-        key = "changed.cpl_up_cac_down" if ch["cpl"] > 0 else "changed.cpl_down_cac_up"
-        out.append(words(key, cpl=pct["cpl"], cac=pct["cac"]))
-        big.pop("cac", None)
-    elif "cpl" in big:
-        out.append(words("changed.cpl", cpl=pct["cpl"]))
-    if "cpc" in big and ch["cpl"] is not None and (ch["cpc"] > 0) != (ch["cpl"] > 0):
-        key = "changed.cpc_down_cpl_up" if ch["cpc"] < 0 else "changed.cpc_up_cpl_down"
-        out.append(words(key, cpc=pct["cpc"], cpl=pct["cpl"]))
-    elif "cpc" in big:
-        out.append(words("changed.cpc", cpc=pct["cpc"]))
-    if "cac" in big:
-        out.append(moved("changed.cac", "cac"))
-    target = tracker.settings.target_roas
-    if target is not None and a["roas"] is not None and b["roas"] is not None:
-        if a["roas"] >= target > b["roas"]:
-            out.append(words("changed.roas_below", target=f"{target:g}", before=f"{a['roas']:.2f}×",
-                             after=f"{b['roas']:.2f}×"))
-        elif a["roas"] < target <= b["roas"]:
-            out.append(words("changed.roas_back", target=f"{target:g}", after=f"{b['roas']:.2f}×"))
-    if "sales" in big:
-        out.append(moved("changed.sales", "sales"))
-    if a["net_profit"] is not None and b["net_profit"] is not None and (
-            "net_profit" in big or (a["net_profit"] < 0) != (b["net_profit"] < 0)):
-        out.append(moved("changed.net_profit", "net_profit") if ch["net_profit"] is not None
-                   else words("changed.net_profit.sign", before=format_value("net_profit", a["net_profit"], cur),
-                              after=format_value("net_profit", b["net_profit"], cur)))
+    move = _Moves(a, b, tracker.settings.currency, threshold, words)
+    out = _funnel(move) + _returns(move, tracker.settings.target_roas) + _money(move)
     if not out:
         out.append(words("changed.nothing", threshold=f"{threshold:.0%}"))
     first = words("changed.line", month=month_label(month), previous=month_label(month - 1), text=out[0])
     return [first] + out[1:]
+
+
+class _Moves:
+    """Last month's and this month's KPIs, their relative changes, and which moved by the threshold or more."""
+
+    def __init__(self, a: dict[str, Value], b: dict[str, Value], currency: str, threshold: float, words: Texts):
+        self.a, self.b, self.currency, self.words = a, b, currency, words
+        self.change = {k: _pct(a[k], b[k]) for k in ("cpc", "cpl", "cac", "roas", "ctr", "sales", "net_profit",
+                                                     "spend")}
+        self.big = {k for k, p in self.change.items() if p is not None and abs(p) >= threshold}
+        self.pct = {k: signed_percent(p) for k, p in self.change.items() if p is not None}
+
+    def up(self, kpi_id: str) -> bool:
+        return self.change[kpi_id] > 0
+
+    def before_after(self, key: str, kpi_id: str, **params: str) -> str:
+        return self.words(key, before=format_value(kpi_id, self.a[kpi_id], self.currency),
+                          after=format_value(kpi_id, self.b[kpi_id], self.currency), **params)
+
+
+def _funnel(m: _Moves) -> list[str]:
+    """Cost per lead against cost per customer, cost per click against cost per lead, cost per customer."""
+    out, told_cac = [], False
+    words, ch, pct = m.words, m.change, m.pct
+    if "cpl" in m.big and ch["cac"] is not None and m.up("cpl") != m.up("cac"):
+        key = "changed.cpl_up_cac_down" if m.up("cpl") else "changed.cpl_down_cac_up"
+        out.append(words(key, cpl=pct["cpl"], cac=pct["cac"]))
+        told_cac = True
+    elif "cpl" in m.big:
+        out.append(words("changed.cpl", cpl=pct["cpl"]))
+    if "cpc" in m.big and ch["cpl"] is not None and m.up("cpc") != m.up("cpl"):
+        key = "changed.cpc_up_cpl_down" if m.up("cpc") else "changed.cpc_down_cpl_up"
+        out.append(words(key, cpc=pct["cpc"], cpl=pct["cpl"]))
+    elif "cpc" in m.big:
+        out.append(words("changed.cpc", cpc=pct["cpc"]))
+    if "cac" in m.big and not told_cac:
+        out.append(m.before_after("changed.cac", "cac", change=pct["cac"]))
+    return out
+
+
+def _returns(m: _Moves, target: float | None) -> list[str]:
+    """Return on ad spend crossing its target, either way."""
+    a, b = m.a["roas"], m.b["roas"]
+    if target is None or a is None or b is None:
+        return []
+    if a >= target > b:
+        return [m.words("changed.roas_below", target=f"{target:g}", before=f"{a:.2f}×", after=f"{b:.2f}×")]
+    if a < target <= b:
+        return [m.words("changed.roas_back", target=f"{target:g}", after=f"{b:.2f}×")]
+    return []
+
+
+def _money(m: _Moves) -> list[str]:
+    """Sales, and net profit when it moved or changed sign."""
+    out = []
+    if "sales" in m.big:
+        out.append(m.before_after("changed.sales", "sales", change=m.pct["sales"]))
+    a, b = m.a["net_profit"], m.b["net_profit"]
+    if a is not None and b is not None and ("net_profit" in m.big or (a < 0) != (b < 0)):
+        if m.change["net_profit"] is not None:
+            out.append(m.before_after("changed.net_profit", "net_profit", change=m.pct["net_profit"]))
+        else:
+            out.append(m.before_after("changed.net_profit.sign", "net_profit"))
+    return out
 
 
 def forecast_sentence(tracker: Tracker, forecast: Forecast, as_of: int, words: Texts | None = None) -> str:

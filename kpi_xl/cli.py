@@ -21,8 +21,8 @@ from rich.table import Table
 from . import __version__
 from .errors import ArgumentError, InputError, KpiXlError, Problem, WorkbookError
 from .formatting import clean_number, format_value
-from .metrics import REGISTRY, Value
 from .layout import OUTPUT_SHEETS
+from .metrics import REGISTRY, Value
 from .periods import Selection, month_label, parse_period
 from .reader import read_tracker
 from .texts import texts
@@ -69,20 +69,20 @@ def _run(fn, *args, **kwargs):
         _print_problems(e.problems)
         n = len(e.problems)
         _say(f"{n} problem{'s' if n != 1 else ''}: nothing was written.")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     except ArgumentError as e:
         _say(f"error: {e}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     except KpiXlError as e:
         _say(f"error: {e}")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     except typer.Exit:
         raise
     except Exception as e:  # the edge: nothing unexpected reaches a user as a traceback
         if os.environ.get("KPI_XL_DEBUG"):
             raise
         _say(f"error: {type(e).__name__}: {e}")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
 def _read(path: Path):
@@ -235,11 +235,12 @@ def import_(
         None, "--ads", show_default=False, metavar="EXPORT",
         help="An ad-platform export: Google Ads, Meta, LinkedIn or TikTok, recognised from its content. Repeatable."),
     fec: Optional[list[Path]] = typer.Option(
-        None, "--fec", show_default=False, metavar="FEC", help="A French FEC accounting file (Fichier des écritures comptables). "
-                                                "Repeatable."),
+        None, "--fec", show_default=False, metavar="FEC",
+        help="A French FEC accounting file (Fichier des écritures comptables). Repeatable."),
     date: Optional[str] = typer.Option(
-        None, "--date", metavar="DAY", help='The day to count the rows of an ad report without dates on (a Google Ads "All time" '
-                             "report), e.g. 2026-01-16."),
+        None, "--date", metavar="DAY",
+        help='The day to count the rows of an ad report without dates on (a Google Ads "All time" report), '
+             "e.g. 2026-01-16."),
     mapping: Optional[list[str]] = typer.Option(
         None, "--map", show_default=False, metavar="PREFIX=TYPE",
         help='PREFIX=TYPE: the Ledger Type of FEC accounts starting with PREFIX ("6226=Variable cost"; '

@@ -47,10 +47,6 @@ def ratio(numerator: Value, denominator: Value) -> Value:
     return numerator / denominator
 
 
-def _sub(a: Value, b: Value) -> Value:
-    return None if a is None or b is None else a - b
-
-
 @dataclass(frozen=True)
 class MonthFigures:
     """One calendar month's `Ledger` sums, by type."""

@@ -115,25 +115,30 @@ def parse_period(value: object, argument: str = "period") -> Period:
     text = str(value).strip()
     if not text:
         return ALL
+    period = _parse_text(text)
+    if period is None:
+        raise ArgumentError(f'{argument} "{text}": {EXPECTED}')
+    return period
+
+
+def _parse_text(text: str) -> Period | None:
+    """A period written as text, or None."""
     if m := _MONTH.match(text):
         year, month = int(m[1]), int(m[2])
-        if 1 <= month <= 12:
-            return month_period(month_index(year, month))
-    elif m := _QUARTER.match(text):
+        return month_period(month_index(year, month)) if 1 <= month <= 12 else None
+    if m := _QUARTER.match(text):
         year, q = int(m[1]), int(m[2])
         first = month_index(year, 3 * q - 2)
         return Period(f"{year}-Q{q}", first, first + 2)
-    elif m := _YEAR.match(text):
+    if m := _YEAR.match(text):
         year = int(m[1])
         return Period(str(year), month_index(year, 1), month_index(year, 12))
-    elif m := _DATE.match(text):
+    if m := _DATE.match(text):
         try:
-            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return month_period(month_of(dt.date(int(m[1]), int(m[2]), int(m[3]))))
         except ValueError:
-            pass
-        else:
-            return month_period(month_of(day))
-    raise ArgumentError(f'{argument} "{text}": {EXPECTED}')
+            return None
+    return None
 
 
 def normalise_name(value: object) -> str | None:

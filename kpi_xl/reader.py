@@ -128,40 +128,60 @@ def check_cell(kind: str, value: object) -> tuple[object, str | None]:
     if value is None or value == "":
         return None, None
     expected = f"expected {_EXPECTED[kind]}, found {describe(value)}"
-    if kind == "text":
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value)), None
-        if isinstance(value, (dt.date, dt.datetime)):
-            return f"{value:%Y-%m-%d}", None
-        return str(value), None
-    if kind == "ledger_type":
-        if isinstance(value, str) and value.strip().casefold() in _TYPE_BY_KEY:
-            return _TYPE_BY_KEY[value.strip().casefold()], None
-        return None, expected
-    if kind == "month":
-        if isinstance(value, str):
-            m = re.match(r"^\s*(\d{4})-(\d{2})(?:-\d{2})?\s*$", value)
-            if m and 1 <= int(m[2]) <= 12:
-                return dt.date(int(m[1]), int(m[2]), 1), None
-            return None, expected
-        day, error = check_cell("date", value)
-        return (None, expected) if error else (day.replace(day=1), None)
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date(), None
-        if isinstance(value, dt.date):
-            return value, None
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-            return serial_to_date(value), None  # an Excel serial number without a date format
-        return None, expected
-    # numbers
+    typed = _CHECKS[kind](value)
+    return (None, expected) if typed is None else (typed, None)
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def _as_type(value: object) -> str | None:
+    if isinstance(value, str) and value.strip().casefold() in _TYPE_BY_KEY:
+        return _TYPE_BY_KEY[value.strip().casefold()]
+    return None
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return serial_to_date(value)  # an Excel serial number without a date format
+    return None
+
+
+def _as_month(value: object) -> dt.date | None:
+    if isinstance(value, str):
+        m = re.match(r"^\s*(\d{4})-(\d{2})(?:-\d{2})?\s*$", value)
+        return dt.date(int(m[1]), int(m[2]), 1) if m and 1 <= int(m[2]) <= 12 else None
+    day = _as_date(value)
+    return None if day is None else day.replace(day=1)
+
+
+def _as_number(value: object, low: float | None = None, whole: bool = False) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None, expected
-    if kind in ("count", "money") and value < 0:
-        return None, expected
-    if kind == "count" and not float(value).is_integer():
-        return None, expected
-    return float(value), None
+        return None
+    if (low is not None and value < low) or (whole and not float(value).is_integer()):
+        return None
+    return float(value)
+
+
+_CHECKS: dict[str, Callable[[object], object]] = {
+    "text": _as_text,
+    "ledger_type": _as_type,
+    "date": _as_date,
+    "month": _as_month,
+    "count": lambda v: _as_number(v, 0, whole=True),
+    "money": lambda v: _as_number(v, 0),
+    "signed_money": _as_number,
+}
+"""Each column kind's check: the typed value, or None when the cell does not hold one."""
 
 
 # --- Settings ------------------------------------------------------------------
@@ -400,6 +420,15 @@ def read_table(source: Source, spec: TableSpec, problems: Problems) -> pl.DataFr
     return typed_frame
 
 
+_PLACEHOLDER = {"date": dt.date(1900, 1, 1), "month": dt.date(1900, 1, 1), "text": "", "ledger_type": ""}
+"""What stands in for a wrong cell while the problems are collected (its row is never summed)."""
+
+
+def _column_where(table: TableInfo, actual: str, header: str) -> str:
+    """``Ads!F (Spend)``: a whole column, in a message."""
+    return f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({header})"
+
+
 def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
                  problems: Problems) -> pl.Series:
     values = []
@@ -408,17 +437,17 @@ def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
         if error:
             where = f"{table.sheet}!{table.cell(i, actual)} ({col.header})"
             problems.add(where, error, group=(table.name, col.header, "type", "error"),
-                         column=f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({col.header})")
+                         column=_column_where(table, actual, col.header))
             # A wrong cell still makes its row non-blank, so a row holding only
             # it is not skipped; its value never reaches a sum (we stop first).
-            value = {"date": dt.date(1900, 1, 1), "month": dt.date(1900, 1, 1), "text": "", "ledger_type": ""}.get(col.kind, 0.0)
+            value = _PLACEHOLDER.get(col.kind, 0.0)
         values.append(value)
     return pl.Series(col.header, values, dtype=_TYPED.get(col.kind, pl.Float64))
 
 
 def _report(problems: Problems, table: TableInfo, header: str, actual: str, rows: pl.DataFrame,
             message: Callable[[dict], str], severity: str = "error", kind: str = "") -> None:
-    column = f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({header})"
+    column = _column_where(table, actual, header)
     group = (table.name, header, kind, severity)
     for row in rows.head(MAX_LISTED).iter_rows(named=True):
         problems.add(f"{table.sheet}!{table.cell(row['_row'], actual)} ({header})", message(row),
@@ -472,7 +501,7 @@ def _ads_frame(frame: pl.DataFrame | None) -> pl.DataFrame:
         return pl.DataFrame(schema=ADS_FRAME_SCHEMA)
     return frame.select(
         pl.col("Date").alias("date"), pl.col("Channel").alias("channel"), pl.col("Campaign").alias("campaign"),
-        *[pl.col(h).alias(s) for s, h in zip(ADS_SUMS, ADS.headers[3:])],
+        *[pl.col(h).alias(s) for s, h in zip(ADS_SUMS, ADS.headers[3:], strict=True)],
     )
 
 

@@ -227,7 +227,7 @@ def _chart(report: Report, place: L.ChartPlace, col: int, title: str, headers: l
            rows: list[list], secondary: tuple[int, ...], words: Texts) -> int:
     """Add a chart and its data block at column ``col``; return the column of the next block."""
     block = Block("Dashboard", L.CHART_DATA_ROW, col,
-                  [[words("column.month"), *headers]] + [[lab, *row] for lab, row in zip(labels, rows)],
+                  [[words("column.month"), *headers]] + [[lab, *row] for lab, row in zip(labels, rows, strict=True)],
                   ["text", *["money"] * len(headers)], header=True)
     report.blocks.append(block)
     r, c = place.anchor
@@ -251,7 +251,7 @@ def _charts(tracker: Tracker, report: Report, words: Texts) -> None:
                  [words.kpi("sales"), words("chart.profit.costs"), words.kpi("net_profit")], labels,
                  [[v["sales"], v["variable_costs"] + v["fixed_costs"], v["net_profit"]] for v in values], (), words)
     _chart(report, cash, col, words("chart.cash"), [words.kpi("cash_end"), words("chart.reserve")], labels,
-           [[v["cash_end"], r] for v, r in zip(values, reserve)], (), words)
+           [[v["cash_end"], r] for v, r in zip(values, reserve, strict=True)], (), words)
 
 
 def _forecast(tracker: Tracker, report: Report, words: Texts) -> None:
@@ -268,7 +268,7 @@ def _forecast(tracker: Tracker, report: Report, words: Texts) -> None:
     pay = forecast.max_owner_pay()
     rows = [[month_start(as_of + a.offset), a.sales, a.variable_costs, a.fixed_costs, a.tax, a.owner_pay, a.plan,
              a.cash_end, b.cash_end, forecast.reserve]
-            for a, b in zip(forecast.rows(), forecast.rows(owner_pay=pay))]
+            for a, b in zip(forecast.rows(), forecast.rows(owner_pay=pay), strict=True)]
     report.blocks.append(Block("Forecast", L.FORECAST_HEADER_ROW + 1, 0, rows, ["month"] + ["money"] * 9))
     low = forecast.low()
     r, c = L.FORECAST_LOW_CASH_CELL

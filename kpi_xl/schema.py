@@ -47,8 +47,8 @@ ADS = TableSpec("Ads", (
 
 LEDGER_TYPES = ("Revenue", "Variable cost", "Fixed cost", "Owner pay", "Tax",
                 "Other income", "Other expense", "Non-cash income", "Non-cash expense")
-"""The `Ledger` types: the five of a small business's own bookkeeping, then four that an accounting file needs (see the README's
-"Ledger types"): income and expense outside sales and operations (subsidies, interest,
+"""The `Ledger` types: the five of a small business's own bookkeeping, then four that an accounting
+file needs (see the docs' "Ledger types"): income and expense outside sales and operations (subsidies, interest,
 exceptional items) and entries that change the profit but not the cash (depreciation,
 provisions, stock variation)."""
 

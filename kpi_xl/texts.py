@@ -38,8 +38,8 @@ EN: dict[str, str] = {
                           "What is not measured does not improve.",
     "dashboard.step.1": "1   Type your ad results in Ads and every money movement in Ledger; your targets once in "
                         "Settings.",
-    "dashboard.step.2": "2   Click Refresh KPIs: the summaries, alerts and charts are rewritten. Needs macros enabled and "
-                        "Python with kpi-xl.",
+    "dashboard.step.2": "2   Click Refresh KPIs: the summaries, alerts and charts are rewritten. Needs macros "
+                        "enabled and Python with kpi-xl.",
     "dashboard.step.3": '3   Or use the functions in any cell: =CPC(), =CAC("2026-03"), =KPIS("2026").',
     "dashboard.button": "Refresh KPIs",
     "dashboard.no_macros": "No macros in an .xlsx:",

@@ -60,7 +60,8 @@ ADS_FRAME_SCHEMA = {
 }
 LEDGER_FRAME_SCHEMA = {"date": pl.Date, "type": pl.String, "amount": pl.Float64}
 
-_MONTH_EXPR = (pl.col("date").dt.year().cast(pl.Int32) * 12 + pl.col("date").dt.month().cast(pl.Int32) - 1).alias("month")
+_MONTH_EXPR = (pl.col("date").dt.year().cast(pl.Int32) * 12
+               + pl.col("date").dt.month().cast(pl.Int32) - 1).alias("month")
 
 
 def _group_sums(frame: pl.DataFrame, keys: list[str], values: Iterable[str], first: Iterable[str] = ()) -> pl.DataFrame:
@@ -99,7 +100,7 @@ class Tracker:
         """Build a tracker from rows keyed by the table headers (missing numbers count as 0)."""
         ads_rows = [
             {"date": r["Date"], "channel": r.get("Channel"), "campaign": r.get("Campaign"),
-             **{s: float(r.get(h) or 0) for s, h in zip(ADS_SUMS, ADS.headers[3:])}}
+             **{s: float(r.get(h) or 0) for s, h in zip(ADS_SUMS, ADS.headers[3:], strict=True)}}
             for r in ads
         ]
         ledger_rows = [{"date": r["Date"], "type": r["Type"], "amount": float(r.get("Amount") or 0)}
@@ -130,8 +131,8 @@ class Tracker:
         cube = _group_sums(keyed, ["month", "channel_key", "campaign_key"], ADS_SUMS,
                            first=["channel", "campaign"]).sort("month", "channel_key", "campaign_key")
         # Display names: the first spelling met for each key.
-        self._channel_names = dict(zip(cube["channel_key"].to_list(), cube["channel"].to_list()))
-        self._campaign_names = dict(zip(cube["campaign_key"].to_list(), cube["campaign"].to_list()))
+        self._channel_names = dict(zip(cube["channel_key"].to_list(), cube["channel"].to_list(), strict=True))
+        self._campaign_names = dict(zip(cube["campaign_key"].to_list(), cube["campaign"].to_list(), strict=True))
         self._cube_month = cube["month"].to_numpy()
         self._cube_channel = cube["channel_key"].to_numpy().astype(object)
         self._cube_campaign = cube["campaign_key"].to_numpy().astype(object)
@@ -223,7 +224,7 @@ class Tracker:
             flow = sum(v for m, v in self._cash_flows.items() if m <= as_of)
         s = self.settings
         return Figures(
-            **{name: float(v) for name, v in zip(ADS_SUMS, ads_sums)},
+            **{name: float(v) for name, v in zip(ADS_SUMS, ads_sums, strict=True)},
             **ledger,
             opening_cash=s.opening_cash,
             cash_flow_to_date=flow,

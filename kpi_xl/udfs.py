@@ -34,9 +34,9 @@ from typing import Any
 
 import xlwings as xw
 
+from . import metrics
 from .errors import ArgumentError, InputError, KpiXlError
 from .excel import Snapshot, book_of, check_snapshot, snapshot
-from . import metrics
 from .metrics import KPI_IDS, Value
 from .periods import Selection
 from .tracker import Tracker

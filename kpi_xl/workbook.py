@@ -151,10 +151,9 @@ _NUMBER_KINDS = ("count", "money", "signed_money")
 _WIDTHS = {"Label": 38, "Campaign": 22, "Category": 16, "Channel": 13}
 
 
-def _print_setup(ws: Worksheet, landscape: bool = True, one_page: bool = False, repeat_row: int | None = None):
+def _print_setup(ws: Worksheet, one_page: bool = False, repeat_row: int | None = None) -> None:
     """What a client expects on paper: landscape, one page wide, the sheet's name and page numbers."""
-    if landscape:
-        ws.set_landscape()
+    ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.6)
     ws.fit_to_pages(1, 1 if one_page else 0)
@@ -372,7 +371,8 @@ def write_output_sheet(ws: Worksheet, sheet: str, fmt: Formats, words: Texts) ->
     if sheet == "Forecast":
         ws.set_column(0, 0, 16, fmt.month)
         ws.set_column(1, len(headers) - 1, 16, fmt.money)
-        for (r, c), key in ((L.FORECAST_LOW_CASH_CELL, "forecast.low_cash"), (L.FORECAST_MAX_PAY_CELL, "forecast.max_pay")):
+        for (r, c), key in ((L.FORECAST_LOW_CASH_CELL, "forecast.low_cash"),
+                            (L.FORECAST_MAX_PAY_CELL, "forecast.max_pay")):
             ws.write(r, c - 1, words(key), fmt.label)
         # The value, then (lowest cash) the month it happens, then what it means.
         (r1, c1), (r2, c2) = L.FORECAST_LOW_CASH_CELL, L.FORECAST_MAX_PAY_CELL

@@ -8,17 +8,18 @@ import openpyxl
 import pytest
 
 from kpi_xl.excel import check_snapshot, refresh_book, snapshot
+from kpi_xl.layout import ALERT_COLORS as COLORS
+from kpi_xl.layout import FORECAST_HEADER_ROW, OUTPUT_HEADER_ROW, OUTPUT_SHEETS
 from kpi_xl.refresh import refresh
-from kpi_xl.layout import ALERT_COLORS as COLORS, FORECAST_HEADER_ROW, OUTPUT_HEADER_ROW, OUTPUT_SHEETS
 from kpi_xl.report import build_report
 from kpi_xl.sample import sample_data
 from kpi_xl.texts import texts
 from kpi_xl.workbook import output_headers, write_tracker
 
-FORECAST_HEADERS = [h for h, _ in output_headers("Forecast", texts())]
-
 from .conftest import pre_forecast_tracker
 from .fake_excel import fake_book_from_file
+
+FORECAST_HEADERS = [h for h, _ in output_headers("Forecast", texts())]
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -62,8 +62,8 @@ def test_already_below_the_reserve_means_nothing_to_pay(tmp_path):
 
 
 def test_no_history_is_undefined_not_a_crash(tmp_path):
-    from kpi_xl.refresh import refresh
     from kpi_xl.layout import DASHBOARD_FORECAST_CELL, DASHBOARD_MONTH_CELL, FORECAST_LOW_CASH_CELL
+    from kpi_xl.refresh import refresh
     from kpi_xl.texts import texts
 
     NO_FORECAST = texts()("forecast.none")

@@ -9,13 +9,13 @@ import zipfile
 from typer.testing import CliRunner
 
 from kpi_xl.cli import app
+from kpi_xl.dev.template import TEMPLATE, VBA_BIN
 from kpi_xl.metrics import KPI_IDS
+from kpi_xl.ooxml.compare import compare_packages
 from kpi_xl.periods import month_label, parse_period
 from kpi_xl.reader import read_tracker
 from kpi_xl.sample import STORY_MONTH, sample_data
-from kpi_xl.dev.template import TEMPLATE, VBA_BIN
 from kpi_xl.tracker import Tracker
-from kpi_xl.ooxml.compare import compare_packages
 
 
 def run(*args: str):

@@ -14,17 +14,17 @@ from typer.testing import CliRunner
 
 from kpi_xl import read_tracker
 from kpi_xl.cli import app
-from kpi_xl.metrics import REGISTRY
-from kpi_xl.refresh import refresh
 from kpi_xl.layout import ADS_SUMMARY_IDS, DASHBOARD_CHANGES_ROW, OUTPUT_HEADER_ROW, OUTPUT_SHEETS, PNL_IDS
+from kpi_xl.metrics import REGISTRY
+from kpi_xl.ooxml.package import sheet_parts
+from kpi_xl.refresh import refresh
 from kpi_xl.sample import sample_data
 from kpi_xl.texts import texts
 from kpi_xl.workbook import write_tracker
 
-ALL_CHANNELS = texts()("ads_summary.total")
-from kpi_xl.ooxml.package import sheet_parts
-
 from .conftest import digest, pre_forecast_tracker
+
+ALL_CHANNELS = texts()("ads_summary.total")
 
 TODAY = dt.date(2026, 11, 25)
 approx = pytest.approx
@@ -73,13 +73,13 @@ def test_every_number_on_the_summary_sheets_is_what_kpis_json_gives(tracker_copy
         label = f"{month:%Y-%m}"
         expected = kpis_json(tracker_copy, "--period", label,
                              *([] if channel == ALL_CHANNELS else ["--channel", channel]))
-        for kpi_id, got in zip(ADS_SUMMARY_IDS, values):
+        for kpi_id, got in zip(ADS_SUMMARY_IDS, values, strict=True):
             assert got == (None if expected[kpi_id] is None else approx(expected[kpi_id])), (label, channel, kpi_id)
     pnl = table_rows(wb["P&L"], 1 + len(PNL_IDS))
     assert [f"{r[0]:%Y-%m}" for r in pnl] == [f"2026-{m:02d}" for m in range(1, 13)]
     for month, *values in pnl:
         expected = kpis_json(tracker_copy, "--period", f"{month:%Y-%m}")
-        for kpi_id, got in zip(PNL_IDS, values):
+        for kpi_id, got in zip(PNL_IDS, values, strict=True):
             assert got == (None if expected[kpi_id] is None else approx(expected[kpi_id])), (month, kpi_id)
 
 
@@ -222,8 +222,8 @@ def test_alerts_are_conditional_formats_on_the_named_settings(tracker_copy):
 
 
 def test_refresh_writes_the_forecast_and_its_sentence(tracker_copy):
-    from kpi_xl.periods import Selection
     from kpi_xl.layout import DASHBOARD_FORECAST_CELL, FORECAST_HEADER_ROW, FORECAST_MAX_PAY_CELL
+    from kpi_xl.periods import Selection
 
     refresh(tracker_copy, today=TODAY)
     forecast = read_tracker(tracker_copy).figures(Selection()).forecast
@@ -232,7 +232,7 @@ def test_refresh_writes_the_forecast_and_its_sentence(tracker_copy):
     ws = wb["Forecast"]
     rows = [r for r in ws.iter_rows(min_row=FORECAST_HEADER_ROW + 2, max_col=10, values_only=True) if r[0]]
     assert [f"{r[0]:%Y-%m}" for r in rows] == [f"2027-{m:02d}" for m in range(1, 7)]
-    for row, a, b in zip(rows, forecast.rows(), forecast.rows(owner_pay=pay)):
+    for row, a, b in zip(rows, forecast.rows(), forecast.rows(owner_pay=pay), strict=True):
         assert row[1:] == approx((a.sales, a.variable_costs, a.fixed_costs, a.tax, a.owner_pay, a.plan,
                                   a.cash_end, b.cash_end, forecast.reserve))
     assert ws.cell(FORECAST_MAX_PAY_CELL[0] + 1, FORECAST_MAX_PAY_CELL[1] + 1).value == approx(pay)

@@ -96,8 +96,8 @@ def ppm_pixels(path: Path) -> bytes:
 def test_libreoffice_shows_the_refreshed_sheets_with_alert_colours_and_charts(tmp_path):
     import subprocess
 
-    from kpi_xl.refresh import refresh
     from kpi_xl.layout import ALERT_COLORS as COLORS
+    from kpi_xl.refresh import refresh
 
     soffice = require_libreoffice()
     require_poppler()

@@ -22,13 +22,13 @@ import tomllib
 import xlwings
 
 from kpi_xl.dev import vba
-from kpi_xl.ooxml.package import read_package
-from kpi_xl.reader import read_tracker
-from kpi_xl.schema import ADS, LEDGER, LEDGER_TYPES, PLAN, SETTINGS
 from kpi_xl.dev.template import SCREENSHOTS, TEMPLATE, VBA_BIN, write_template
 from kpi_xl.dev.vba_project import build_vba_project, modules
 from kpi_xl.layout import CODE_NAMES, REFRESH_MACRO, SHEETS, WORKBOOK_CODE_NAME
 from kpi_xl.ooxml.compare import compare_packages
+from kpi_xl.ooxml.package import read_package
+from kpi_xl.reader import read_tracker
+from kpi_xl.schema import ADS, LEDGER, LEDGER_TYPES, PLAN, SETTINGS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:oletools.olevba")
 
@@ -210,7 +210,7 @@ def column_format(ws, letter: str) -> str:
 def test_counts_are_whole_numbers_from_zero_and_money_is_formatted_in_the_currency(book):
     ws = book["Ads"]
     rules = validations(ws)
-    for letter, header in zip("DEGHI", ("Impressions", "Clicks", "Leads", "Calls", "Customers")):
+    for letter, header in zip("DEGHI", ("Impressions", "Clicks", "Leads", "Calls", "Customers"), strict=True):
         assert ADS.headers["ABCDEFGHIJ".index(letter)] == header
         assert rules[letter] == ("whole", "greaterThanOrEqual", "0", None), header
         assert column_format(ws, letter) == "#,##0"

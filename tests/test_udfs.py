@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from kpi_xl import udfs
 from kpi_xl.cli import app
+from kpi_xl.dev.vba import module_source
 from kpi_xl.metrics import KPI_IDS
 from kpi_xl.sample import sample_data
-from kpi_xl.dev.vba import module_source
 from kpi_xl.workbook import write_tracker
 
 from .conftest import HAND_ADS, HAND_LEDGER, HAND_SETTINGS

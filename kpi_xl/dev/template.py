@@ -63,8 +63,8 @@ def build() -> None:
 
 def check() -> int:
     """0 when the committed VBA project and template equal a fresh build (part by part)."""
-    from .vba_project import build_vba_project
     from ..ooxml.compare import compare_packages
+    from .vba_project import build_vba_project
 
     status = 0
     if not VBA_BIN.exists() or VBA_BIN.read_bytes() != build_vba_project():
@@ -96,15 +96,16 @@ def _print_buttons(src: Path, dst: Path) -> None:
 def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
     """The README's pictures of a refreshed ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
     from ..refresh import refresh
-    from .render import sheet_pages, to_pdf, to_png
     from ..sample import sample_data
     from ..workbook import write_tracker
+    from .render import sheet_pages, to_pdf, to_png
 
     data = sample_data()
     outdir.mkdir(exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        tracker = write_tracker(Path(tmp) / "tracker.xlsm", data.ads, data.ledger, data.settings, data.plan, created=CREATED)
+        tracker = write_tracker(Path(tmp) / "tracker.xlsm", data.ads, data.ledger, data.settings, data.plan,
+                                created=CREATED)
         refresh(tracker, today=dt.date(TEMPLATE_YEAR, 12, 31))
         shown = Path(tmp) / "KPI_Tracker.xlsm"
         _print_buttons(tracker, shown)

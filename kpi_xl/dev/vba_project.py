@@ -32,9 +32,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from . import vba
 from ..errors import TemplateError
 from ..layout import CODE_NAMES, WORKBOOK_CODE_NAME
+from . import vba
 
 SHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
 """``VB_Base`` of a worksheet's document module (the worksheet's class id)."""

@@ -23,6 +23,7 @@ from ..reader import check_source
 from ..schema import SETTINGS
 from ..tracker import Tracker
 
+
 @dataclass
 class TableSnapshot:
     name: str

@@ -37,14 +37,14 @@ def dashboard_output() -> str:
     what-changed lines, chart data."""
     kpi_top = L.DASHBOARD_KPI_HEADER_ROW + 1
     rows, cols = L.CHART_DATA_SIZE
-    text = L.DASHBOARD_TEXT_COL
+    text, lines = L.DASHBOARD_TEXT_COL, L.DASHBOARD_LINES
     return ",".join([
         cell_name(*L.DASHBOARD_MONTH_CELL),
         cell_name(*L.DASHBOARD_REFRESHED_CELL),
         cell_name(*L.DASHBOARD_FORECAST_CELL),
         f"{cell_name(kpi_top, 2)}:{cell_name(kpi_top + len(L.HEADLINE_IDS) - 1, 3)}",
-        f"{cell_name(L.DASHBOARD_ALERTS_ROW + 1, text)}:{cell_name(L.DASHBOARD_ALERTS_ROW + L.DASHBOARD_LINES, text)}",
-        f"{cell_name(L.DASHBOARD_CHANGES_ROW + 1, text)}:{cell_name(L.DASHBOARD_CHANGES_ROW + L.DASHBOARD_LINES, text)}",
+        f"{cell_name(L.DASHBOARD_ALERTS_ROW + 1, text)}:{cell_name(L.DASHBOARD_ALERTS_ROW + lines, text)}",
+        f"{cell_name(L.DASHBOARD_CHANGES_ROW + 1, text)}:{cell_name(L.DASHBOARD_CHANGES_ROW + lines, text)}",
         f"{cell_name(L.CHART_DATA_ROW, L.CHART_DATA_COL)}:"
         f"{cell_name(L.CHART_DATA_ROW + rows - 1, L.CHART_DATA_COL + cols - 1)}",
     ])

@@ -129,13 +129,14 @@ def _render_column(values: list, rnums: range, letter: str, s: str, kind: str, t
     """The cells of one column for rows ``rnums``; the common types take a fast path."""
     if kind in ("date", "month"):
         return [f'<c r="{letter}{r}"{s}><v>{(v - EXCEL_EPOCH).days}</v></c>' if type(v) is dt.date
-                else _cell(v, f"{letter}{r}", s, kind, texts) for v, r in zip(values, rnums)]
+                else _cell(v, f"{letter}{r}", s, kind, texts) for v, r in zip(values, rnums, strict=True)]
     if kind in ("count", "money", "signed_money"):
         return [f'<c r="{letter}{r}"{s}><v>{t[:-2] if (t := repr(v)).endswith(".0") else t}</v></c>'
                 if type(v) is float and v else _cell(v, f"{letter}{r}", s, kind, texts)
-                for v, r in zip(values, rnums)]
+                for v, r in zip(values, rnums, strict=True)]
     return [f'<c r="{letter}{r}"{s} t="inlineStr"><is>{texts.get(v) or _text(v, texts)}</is></c>'
-            if type(v) is str and v else _cell(v, f"{letter}{r}", s, kind, texts) for v, r in zip(values, rnums)]
+            if type(v) is str and v else _cell(v, f"{letter}{r}", s, kind, texts)
+            for v, r in zip(values, rnums, strict=True)]
 
 
 def _cells(row_xml: str) -> list[tuple[int, str, bool]]:
@@ -183,31 +184,28 @@ def _col_styles(xml: str) -> dict[int, int]:
     return out
 
 
-def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, Appended]:
-    """The worksheet XML with ``append.rows`` added to its table, and where they went."""
-    table, spec = append.table, append.spec
-    c0 = table.first_col
-    c1 = c0 + len(table.columns) - 1
-    data_first = table.first_row + table.header_rows  # 0-based
-    data_last = table.last_row - table.totals_rows
-    totals_row = table.last_row if table.totals_rows else None
-
+def _split_sheet(xml: str, table: TableInfo) -> tuple[str, str, str]:
+    """(everything before the rows, the rows, everything after) of a worksheet's XML."""
     m = re.search(r"<sheetData\b[^>]*?(/?)>", xml)
     if m is None:  # e.g. SpreadsheetML written with prefixes (<x:sheetData>), which Excel never writes
         raise WorkbookError(f"{table.sheet}: cannot find the cells of this sheet in the file: open and save the "
                             "workbook in Excel, then import again")
     if m.group(1):
-        head, data, tail = xml[:m.start()] + "<sheetData>", "", "</sheetData>" + xml[m.end():]
-    else:
-        end = xml.index("</sheetData>", m.end())
-        head, data, tail = xml[:m.end()], xml[m.end():end], xml[end:]
+        return xml[:m.start()] + "<sheetData>", "", "</sheetData>" + xml[m.end():]
+    end = xml.index("</sheetData>", m.end())
+    return xml[:m.end()], xml[m.end():end], xml[end:]
 
-    # From the end of the sheet up to the table's last non-blank row: the rows
-    # we may write into (blank table rows, rows below the table).
-    pos = len(data)
-    split = len(data)
-    last_nonblank = data_first - 1
-    above: str | None = None  # the last non-blank row's XML: its cell styles are the new rows'
+
+def _free_rows(data: str, table: TableInfo) -> tuple[int, int, str | None]:
+    """Where the rows we may write into start (blank table rows, rows below the table).
+
+    Walks back from the end of the sheet to the table's last non-blank row;
+    returns (offset in ``data`` where the free rows start, that last
+    non-blank row (0-based), its XML — its cell styles are the new rows')."""
+    c0, c1 = table.first_col, table.first_col + len(table.columns) - 1
+    data_first = table.first_row + table.header_rows
+    data_last = table.last_row - table.totals_rows
+    pos = split = len(data)
     while pos > 0:
         start = data.rfind("<row", 0, pos)
         while start >= 0 and data[start + 4:start + 5] not in (" ", ">", "/"):
@@ -223,11 +221,56 @@ def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, 
             break
         elem = data[start:pos]
         if r0 <= data_last and any(c0 <= col <= c1 and has for col, _, has in _cells(elem)):
-            last_nonblank, above = r0, elem
-            break
-        split = start
-        pos = start
+            return split, r0, elem
+        split = pos = start
+    return split, data_first - 1, None
 
+
+def _templates(append: Append, positions: dict[str, int], above: str | None, head: str,
+               styles: CellStyles) -> dict[str, tuple[str, str, str]]:
+    """Header → (column letter, style attribute, kind) of the new cells.
+
+    The style is the cell above's (the table's last row), else the column's;
+    a date must look like a date (a short-date style is added if the sheet has none)."""
+    above_styles: dict[int, int] = {}
+    if above is not None:
+        for col, cell_xml, _ in _cells(above):
+            s = _S_ATTR.search(cell_xml.partition(">")[0])
+            if s:
+                above_styles[col] = int(s.group(1))
+    col_styles = _col_styles(head)
+    out = {}
+    for c in append.spec.columns:
+        col = positions[c.header]
+        style = above_styles.get(col, col_styles.get(col))
+        if c.kind in ("date", "month") and not styles.is_date(style):
+            style = col_styles.get(col) if styles.is_date(col_styles.get(col)) else styles.date_style()
+        out[c.header] = (column_letter(col), f' s="{style}"' if style is not None else "", c.kind)
+    return out
+
+
+def _check_free(table: TableInfo, r0: int, cells: list[tuple[int, str, bool]]) -> None:
+    """Refuse to grow a table over a cell that holds something."""
+    c0, c1 = table.first_col, table.first_col + len(table.columns) - 1
+    for col, _, has in cells:
+        if c0 <= col <= c1 and has:
+            raise WorkbookError(
+                f"{table.sheet}!{cell_name(r0, col)}: the table {table.name} cannot grow over this cell, which "
+                f"is not empty: move what is below the table, then import")
+
+
+def _row(r0: int, attrs: str, cells: list[tuple[int, str]]) -> tuple[int, str]:
+    return r0, f'<row r="{r0 + 1}"{attrs}>' + "".join(x for _, x in sorted(cells, key=lambda c: c[0])) + "</row>"
+
+
+def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, Appended]:
+    """The worksheet XML with ``append.rows`` added to its table, and where they went."""
+    table, spec = append.table, append.spec
+    c0, c1 = table.first_col, table.first_col + len(table.columns) - 1
+    data_last = table.last_row - table.totals_rows
+    totals_row = table.last_row if table.totals_rows else None
+    head, data, tail = _split_sheet(xml, table)
+    split, last_nonblank, above = _free_rows(data, table)
     existing: dict[int, tuple[str, list[tuple[int, str, bool]]]] = {}
     for elem in _ROW.findall(data, split):
         r, attrs, inner = _row_parts(elem)
@@ -237,7 +280,6 @@ def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, 
     start_row = last_nonblank + 1
     new_data_last = max(data_last, start_row + n - 1)
     positions = {h: c0 + table.columns.index(append.headers[h]) for h in spec.headers}
-    kinds = {c.header: c.kind for c in spec.columns}
 
     # Move a totals row down with the table (only its cells inside the table).
     moved: list[tuple[int, str, bool]] = []
@@ -246,57 +288,31 @@ def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, 
         moved = [c for c in cells if c0 <= c[0] <= c1]
         existing[totals_row] = (attrs, [c for c in cells if not c0 <= c[0] <= c1])
 
-    def conflict(r0: int, cells) -> None:
-        for col, _, has in cells:
-            if c0 <= col <= c1 and has:
-                raise WorkbookError(
-                    f"{table.sheet}!{cell_name(r0, col)}: the table {table.name} cannot grow over this cell, which "
-                    f"is not empty: move what is below the table, then import")
-
-    # Styles: the cell above (the table's last row), else the column's; dates must look like dates.
-    above_styles: dict[int, int] = {}
-    if above is not None:
-        for col, cell_xml, _ in _cells(above):
-            s = _S_ATTR.search(cell_xml.partition(">")[0])
-            if s:
-                above_styles[col] = int(s.group(1))
-    col_styles = _col_styles(head)
-    templates = {}
-    for h in spec.headers:
-        col = positions[h]
-        style = above_styles.get(col, col_styles.get(col))
-        if kinds[h] in ("date", "month") and not styles.is_date(style):
-            style = col_styles.get(col) if styles.is_date(col_styles.get(col)) else styles.date_style()
-        s = f' s="{style}"' if style is not None else ""
-        templates[h] = (column_letter(col), s, kinds[h])
-
     # Column by column (each column's values have one type), then row by row: a
     # 100,000-row export is a million cells.
-    order = [(h, positions[h], *templates[h]) for h in sorted(spec.headers, key=lambda h: positions[h])]
+    templates = _templates(append, positions, above, head, styles)
+    order = [(positions[h], *templates[h]) for h in sorted(spec.headers, key=lambda h: positions[h])]
+    header_order = sorted(spec.headers, key=lambda h: positions[h])
     rnums = range(start_row + 1, start_row + n + 1)
     texts: dict[str, str] = {}  # channels and campaigns repeat: escape each once
     columns = [_render_column([values.get(h) for values in append.rows], rnums, letter, s, kind, texts)
-               for h, _, letter, s, kind in order]
+               for h, (_, letter, s, kind) in zip(header_order, order, strict=True)]
     out_rows: list[tuple[int, str]] = []
-    for i, cells in enumerate(zip(*columns)):
+    for i, cells in enumerate(zip(*columns, strict=True)):
         r0 = start_row + i
         if r0 in existing:
             attrs, old = existing.pop(r0)
-            conflict(r0, old)
-            ours = [(col, x) for (_, col, *_), x in zip(order, cells) if x]
+            _check_free(table, r0, old)
+            ours = [(col, x) for (col, *_), x in zip(order, cells, strict=True) if x]
             taken = {c for c, _ in ours}
-            merged = sorted([(c, x) for c, x, _ in old if c not in taken] + ours, key=lambda item: item[0])
-            out_rows.append((r0, f'<row r="{r0 + 1}"{attrs}>' + "".join(x for _, x in merged) + "</row>"))
+            out_rows.append(_row(r0, attrs, [(c, x) for c, x, _ in old if c not in taken] + ours))
         else:
             out_rows.append((r0, f'<row r="{r0 + 1}">{"".join(cells)}</row>'))
-
     if moved:
         r0 = new_data_last + 1
         attrs, old = existing.pop(r0, ("", []))
-        conflict(r0, old)
-        merged = sorted([(c, x) for c, x, _ in old] + [(c, _renumber(x, r0 + 1)) for c, x, _ in moved],
-                        key=lambda item: item[0])
-        out_rows.append((r0, f'<row r="{r0 + 1}"{attrs}>' + "".join(x for _, x in merged) + "</row>"))
+        _check_free(table, r0, old)
+        out_rows.append(_row(r0, attrs, [(c, x) for c, x, _ in old] + [(c, _renumber(x, r0 + 1)) for c, x, _ in moved]))
     for r0, (attrs, cells) in existing.items():
         inner = "".join(x for _, x, _ in cells)
         out_rows.append((r0, f'<row r="{r0 + 1}"{attrs}>{inner}</row>' if inner else f'<row r="{r0 + 1}"{attrs}/>'))
@@ -305,9 +321,8 @@ def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, 
 
     last = new_data_last + (1 if totals_row is not None else 0)
     ref = f"{cell_name(table.first_row, c0)}:{cell_name(last, c1)}"
-    head = _grow_dimension(head, last, c0, c1)
     appended = Appended(table.name, ref, start_row + 1, start_row + n)
-    return head + data + tail, appended
+    return _grow_dimension(head, last, c0, c1) + data + tail, appended
 
 
 def _grow_dimension(head: str, last_row: int, c0: int, c1: int) -> str:

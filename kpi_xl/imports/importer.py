@@ -111,7 +111,7 @@ def _existing(source: FileSource, spec: TableSpec, columns: Sequence[str], probl
     with _quiet_fastexcel():
         frame = source.load(table, [headers[c] for c in columns]).head(n)
     values = [frame[headers[c]].to_list() for c in columns]
-    return table, headers, list(zip(*values))
+    return table, headers, list(zip(*values, strict=True))
 
 
 def _read_file(path: Path, expected: str | None, date: dt.date | None, mapping,

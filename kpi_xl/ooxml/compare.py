@@ -54,7 +54,7 @@ def compare_packages(got: str | Path, expected: str | Path) -> list[str]:
                 continue
             ta, tb = _normalised(name, da), _normalised(name, db)
             if ta != tb:
-                i = next((i for i, (x, y) in enumerate(zip(ta, tb)) if x != y), min(len(ta), len(tb)))
+                i = next((i for i, (x, y) in enumerate(zip(ta, tb, strict=False)) if x != y), min(len(ta), len(tb)))
                 found = ta[i] if i < len(ta) else "(end)"
                 wanted = tb[i] if i < len(tb) else "(end)"
                 out.append(f"{name}: element {i} is {found[:200]!r}, expected {wanted[:200]!r}")

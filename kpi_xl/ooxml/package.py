@@ -73,7 +73,8 @@ def read_rels(files: zipfile.ZipFile | Mapping[str, bytes], part: str) -> list[R
         target = rel.get("Target", "")
         external = rel.get("TargetMode") == "External"
         if not external:
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            target = (target.lstrip("/") if target.startswith("/")
+                      else posixpath.normpath(posixpath.join(folder, target)))
         raw_type = rel.get("Type", "")
         out.append(Rel(rel.get("Id", ""), raw_type.rsplit("/", 1)[-1], target, raw_type, external))
     return out

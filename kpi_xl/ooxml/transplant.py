@@ -33,8 +33,19 @@ from typing import Callable
 from xml.etree import ElementTree as ET
 
 from ..errors import WorkbookError
-from .package import CONTENT_TYPE, CONTENT_TYPES, MAIN, R, STYLES, WORKBOOK, Rel, read_rels, rels_part, sheet_parts, \
-    write_rels
+from .package import (
+    CONTENT_TYPE,
+    CONTENT_TYPES,
+    MAIN,
+    STYLES,
+    WORKBOOK,
+    R,
+    Rel,
+    read_rels,
+    rels_part,
+    sheet_parts,
+    write_rels,
+)
 from .styles import StyleMerger
 from .zipfiles import rewrite
 
