@@ -10,7 +10,16 @@ openpyxl's table of built-in formats and, for ``vbaProject.bin``, olefile
 and oletools from the test extras).
 
 * :func:`not_well_formed` — every XML part parses (an unbound prefix is an error).
-* :func:`structure` — :class:`Finding` s, errors and warnings, of what Excel would repair.
+* :func:`structure` — :class:`Finding` s, errors and warnings, of what Excel would repair:
+  relationships and content types, orphan parts (warning), sheets and their
+  ``r:id``, defined names, style indexes (``s``, ``style``, ``xfId``, font/fill/
+  border ids, ``numFmtId``, ``dxfId`` in conditional formats and tables), a
+  ``<dxf>`` number format whose id means another format in ``<numFmts>``
+  (warning), row and cell order, list validations over 255 characters, table
+  header text, ids and names, chart series sheets, code names (unique, and
+  against the VBA project's document modules), the VBA ``PROJECT`` stream's
+  modules against its ``dir`` stream's.  Element order, unknown elements and
+  attribute types are the schema validator's business, not this module's.
 * :func:`new_errors` — the errors of one file that another (its input) did not have.
 * :func:`cell_formats` / :func:`format_differences` — the effective number
   format of every cell (style → ``numFmtId`` → format code, built-ins included).
@@ -38,6 +47,23 @@ CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 M = f"{{{MAIN}}}"
 RID = f"{{{R}}}id"
 
+_SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+CONTENT_TYPES = {
+    "officeDocument": {_SML + "sheet.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                       _SML + "template.main+xml", "application/vnd.ms-excel.template.macroEnabled.main+xml"},
+    "worksheet": {_SML + "worksheet+xml"},
+    "styles": {_SML + "styles+xml"},
+    "sharedStrings": {_SML + "sharedStrings+xml"},
+    "table": {_SML + "table+xml"},
+    "comments": {_SML + "comments+xml"},
+    "theme": {"application/vnd.openxmlformats-officedocument.theme+xml"},
+    "drawing": {"application/vnd.openxmlformats-officedocument.drawing+xml"},
+    "chart": {"application/vnd.openxmlformats-officedocument.drawingml.chart+xml"},
+    "vmlDrawing": {"application/vnd.openxmlformats-officedocument.vmlDrawing"},
+    "vbaProject": {"application/vnd.ms-office.vbaProject"},
+}
+"""Relationship type (last segment) → the content types its target may have."""
+
 OUTPUT_SHEETS = ("Dashboard", "Ads Summary", "P&L", "Forecast")
 MAX_LIST_VALIDATION = 255
 """Excel's limit on a data validation list typed in (``"a,b,c"``), separators included."""
@@ -53,6 +79,20 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.severity.upper()} {self.part}: {self.message}"
+
+
+BAD = 2**31
+"""What :func:`num` gives for an index that is no integer: past the end of every list."""
+
+
+def num(value: str | None, default: int = 0) -> int:
+    """An integer attribute (``default`` when absent); one that is no integer counts as out of every range."""
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        return BAD
 
 
 def col_index(letters: str) -> int:
@@ -172,14 +212,14 @@ class Package:
     @cached_property
     def num_fmts(self) -> dict[int, str]:
         """The ``<numFmts>`` table (not the ``<numFmt>`` of ``<dxf>`` s, which Excel keeps apart)."""
-        return {int(n.get("numFmtId", "-1")): n.get("formatCode", "") for n in self.style_list("numFmts")}
+        return {num(n.get("numFmtId"), -1): n.get("formatCode", "") for n in self.style_list("numFmts")}
 
     def format_code(self, style: int) -> str:
         """The effective number format of cell style ``style`` (an index into ``cellXfs``)."""
         xfs = self.style_list("cellXfs")
         if style >= len(xfs):
             return f"<undefined style {style}>"
-        nid = int(xfs[style].get("numFmtId", "0"))
+        nid = num(xfs[style].get("numFmtId"), 0)
         if nid in self.num_fmts:
             return self.num_fmts[nid]
         if nid < 164:
@@ -218,8 +258,25 @@ def _check_package(pkg: Package, out: list[Finding]) -> None:
             out.append(Finding("error", part, "no content type ([Content_Types].xml has neither Override nor Default)"))
     for part in ["", *sorted(p for p in pkg.parts if not p.endswith(".rels"))]:
         for rid, (kind, target, external) in pkg.rels(part).items():
-            if not external and target not in pkg.parts:
+            want = CONTENT_TYPES.get(kind)
+            got = pkg.content_type(target) if not external and target in pkg.parts else None
+            if want and got and got not in want:
+                out.append(Finding("error", target, f"content type {got}, but {part or '/'} relates to it as {kind} "
+                                                    f"({' or '.join(sorted(want))})"))
+    reached, todo = set(), [""]
+    while todo:
+        part = todo.pop()
+        for rid, (kind, target, external) in pkg.rels(part).items():
+            if external:
+                continue
+            if target not in pkg.parts:
                 out.append(Finding("error", part or "/", f"relationship {rid} ({kind}) targets {target}, not in the package"))
+            elif target not in reached:
+                reached.add(target)
+                todo.append(target)
+    for part in sorted(pkg.parts):
+        if part not in reached and part != "[Content_Types].xml" and not part.endswith(".rels"):
+            out.append(Finding("warning", part, "no relationship leads to this part (an orphan Excel ignores)"))
 
 
 def _check_workbook(pkg: Package, out: list[Finding]) -> None:
@@ -245,7 +302,7 @@ def _check_workbook(pkg: Package, out: list[Finding]) -> None:
     for d in (dn if dn is not None else []):
         name, local, text = d.get("name", ""), d.get("localSheetId"), d.text or ""
         seen[(name.casefold(), local)] += 1
-        if local is not None and not (0 <= int(local) < len(pkg.sheets)):
+        if local is not None and not (0 <= num(local) < len(pkg.sheets)):
             out.append(Finding("error", wb, f"defined name {name}: localSheetId {local} is no sheet"))
         if "#REF!" in text:
             out.append(Finding("error", wb, f"defined name {name} = {text}: a deleted reference"))
@@ -264,26 +321,26 @@ def _check_styles(pkg: Package, out: list[Finding]) -> None:
             out.append(Finding("error", part, f"cannot read the styles: {pkg.parse_errors.get(part)}"))
         return
     counts = {name: len(pkg.style_list(name)) for name in ("fonts", "fills", "borders", "cellStyleXfs", "dxfs")}
-    ids = Counter(int(n.get("numFmtId", "-1")) for n in pkg.style_list("numFmts"))
+    ids = Counter(num(n.get("numFmtId"), -1) for n in pkg.style_list("numFmts"))
     for nid, n in ids.items():
         if n > 1:
             out.append(Finding("error", part, f"numFmtId {nid} defined {n} times in <numFmts>"))
     for section in ("cellStyleXfs", "cellXfs"):
         for i, xf in enumerate(pkg.style_list(section)):
-            nid = int(xf.get("numFmtId", "0"))
+            nid = num(xf.get("numFmtId"), 0)
             if nid >= 164 and nid not in pkg.num_fmts:
                 out.append(Finding("error", part, f"{section}[{i}] numFmtId={nid}: not defined in <numFmts>"))
             for attr, lst in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
-                if int(xf.get(attr, "0")) >= counts[lst]:
+                if num(xf.get(attr), 0) >= counts[lst]:
                     out.append(Finding("error", part, f"{section}[{i}] {attr}={xf.get(attr)}: only {counts[lst]} {lst}"))
-            if section == "cellXfs" and int(xf.get("xfId", "0")) >= max(counts["cellStyleXfs"], 1):
+            if section == "cellXfs" and num(xf.get("xfId"), 0) >= max(counts["cellStyleXfs"], 1):
                 out.append(Finding("error", part, f"cellXfs[{i}] xfId={xf.get('xfId')}: only "
                                                   f"{counts['cellStyleXfs']} cellStyleXfs"))
     for i, dxf in enumerate(pkg.style_list("dxfs")):
         n = dxf.find(f"{M}numFmt")
         if n is None:
             continue
-        nid, code = int(n.get("numFmtId", "-1")), n.get("formatCode", "")
+        nid, code = num(n.get("numFmtId"), -1), n.get("formatCode", "")
         if nid in pkg.num_fmts and pkg.num_fmts[nid] != code:
             out.append(Finding("warning", part, f"dxfs[{i}] numFmt {nid} = {code!r}, but <numFmts> has {nid} = "
                                                 f"{pkg.num_fmts[nid]!r} (Excel keeps them apart; a tool mapping codes "
@@ -301,7 +358,7 @@ def _cell_text(pkg: Package, c: ET.Element, strings: list[str]) -> str | None:
     if v is None:
         return None
     if t == "s":
-        i = int(v.text or "0")
+        i = num(v.text, 0)
         return strings[i] if i < len(strings) else f"<missing shared string {i}>"
     return v.text
 
@@ -325,8 +382,9 @@ def _in_phonetic(si: ET.Element, t: ET.Element) -> bool:
 
 
 def _check_sheets(pkg: Package, out: list[Finding]) -> None:
-    n_xfs = len(pkg.style_list("cellXfs"))
-    n_dxfs = len(pkg.style_list("dxfs"))
+    # Unreadable styles are reported once (_check_styles); no index can be checked against them.
+    n_xfs = len(pkg.style_list("cellXfs")) if pkg.styles is not None else BAD + 1
+    n_dxfs = len(pkg.style_list("dxfs")) if pkg.styles is not None else BAD + 1
     strings = _shared_strings(pkg)
     sheet_names = {n.casefold() for n, _, _ in pkg.sheets}
     code_names: dict[str, list[str]] = defaultdict(list)
@@ -349,33 +407,36 @@ def _check_sheets(pkg: Package, out: list[Finding]) -> None:
         cells: dict[tuple[int, int], ET.Element] = {}
         last_row = 0
         for col in root.iter(f"{M}col"):
-            if col.get("style") and int(col.get("style")) >= n_xfs:
+            if col.get("style") and num(col.get("style")) >= n_xfs:
                 out.append(Finding("error", part, f"{name}: <col> style={col.get('style')}, only {n_xfs} cellXfs"))
         for row in root.iter(f"{M}row"):
-            r = int(row.get("r", last_row + 1))
+            r = num(row.get("r"), last_row + 1)
             if r <= last_row:
                 out.append(Finding("error", part, f"{name}: row {r} after row {last_row}"))
             last_row = r
-            if row.get("s") and int(row.get("s")) >= n_xfs:
+            if row.get("s") and num(row.get("s")) >= n_xfs:
                 out.append(Finding("error", part, f"{name}: row {r} s={row.get('s')}, only {n_xfs} cellXfs"))
             last_col = 0
             for c in row.findall(f"{M}c"):
                 ref = c.get("r")
                 if ref is None:
                     cr, cc = r, last_col + 1
-                else:
+                elif _REF.match(ref):
                     cr, cc = parse_ref(ref)
+                else:
+                    out.append(Finding("error", part, f"{name}: cell r={ref!r} is no cell reference"))
+                    continue
                 if cr != r:
                     out.append(Finding("error", part, f"{name}!{ref} in row {r}"))
                 if cc <= last_col:
                     out.append(Finding("error", part, f"{name}!{ref}: cells out of order in row {r}"))
                 last_col = cc
                 cells[(cr, cc)] = c
-                s = int(c.get("s", "0"))
+                s = num(c.get("s"), 0)
                 if s >= n_xfs:
-                    out.append(Finding("error", part, f"{name}!{ref} s={s}, only {n_xfs} cellXfs"))
+                    out.append(Finding("error", part, f"{name}!{ref} s={c.get('s')}, only {n_xfs} cellXfs"))
         for rule in root.iter(f"{M}cfRule"):
-            if rule.get("dxfId") is not None and int(rule.get("dxfId")) >= n_dxfs:
+            if rule.get("dxfId") is not None and num(rule.get("dxfId")) >= n_dxfs:
                 out.append(Finding("error", part, f"{name}: conditional format dxfId={rule.get('dxfId')}, "
                                                   f"only {n_dxfs} dxfs"))
         for dv in root.iter(f"{M}dataValidation"):
@@ -414,15 +475,19 @@ def _check_table(pkg: Package, part: str, sheet: str, cells: dict, strings: list
         return
     names[(t.get("name") or "").casefold()] += 1
     ids[t.get("id")] += 1
-    first, last = (t.get("ref") or "A1:A1").split(":")
-    r0, c0 = parse_ref(first)
+    try:
+        first, last = (t.get("ref") or "").split(":")
+        (r0, c0), (_, c1) = parse_ref(first), parse_ref(last)
+    except ValueError:
+        out.append(Finding("error", part, f"table {t.get('name')}: ref={t.get('ref')!r} is no range"))
+        return
     columns = t.findall(f"{M}tableColumns/{M}tableColumn")
-    if len(columns) != parse_ref(last)[1] - c0 + 1:
+    if len(columns) != c1 - c0 + 1:
         out.append(Finding("error", part, f"table {t.get('name')}: {len(columns)} columns for ref {t.get('ref')}"))
-    header_rows = int(t.get("headerRowCount", "1"))
+    header_rows = num(t.get("headerRowCount"), 1)
     for j, col in enumerate(columns):
         for attr in ("dataDxfId", "headerRowDxfId", "totalsRowDxfId"):
-            if col.get(attr) is not None and int(col.get(attr)) >= n_dxfs:
+            if col.get(attr) is not None and num(col.get(attr)) >= n_dxfs:
                 out.append(Finding("error", part, f"table {t.get('name')} column {col.get('name')}: "
                                                   f"{attr}={col.get(attr)}, only {n_dxfs} dxfs"))
         if header_rows:
@@ -467,9 +532,11 @@ def _check_vba(pkg: Package, out: list[Finding]) -> None:
     owners = []
     pr = wb.find(f"{M}workbookPr") if wb is not None else None
     owners.append(("the workbook", pr.get("codeName") if pr is not None else None))
+    unreadable = False
     for name, part, _ in pkg.sheets:
         root = pkg.xml(part) if part else None
         if root is None:
+            unreadable = True  # reported already; its code name is unknown
             continue
         spr = root.find(f"{M}sheetPr")
         owners.append((f"sheet {name}", spr.get("codeName") if spr is not None else None))
@@ -482,7 +549,7 @@ def _check_vba(pkg: Package, out: list[Finding]) -> None:
                                                            f"of the VBA project has"))
     used = {(code or "").casefold() for _, code in owners}
     for kind, m in project:
-        if kind == "Document" and m.casefold() not in used:
+        if kind == "Document" and m.casefold() not in used and not unreadable:
             out.append(Finding("error", "xl/vbaProject.bin", f"document module {m} belongs to no sheet (an orphan)"))
 
 
@@ -553,7 +620,7 @@ def cell_formats(path: str | Path, sheets=OUTPUT_SHEETS) -> dict[tuple[str, str]
         if root is None:
             raise ValueError(f"{Path(path).name}: cannot read sheet {name} ({part}): {pkg.parse_errors.get(part)}")
         for c in root.iter(f"{M}c"):
-            out[(name, c.get("r", "?"))] = pkg.format_code(int(c.get("s", "0")))
+            out[(name, c.get("r", "?"))] = pkg.format_code(num(c.get("s"), 0))
     return out
 
 
