@@ -142,5 +142,7 @@ def refresh(path: str | Path, out: str | Path | None = None, today: dt.date | No
         write_output_sheets(scratch, tracker, report, has_macros(path), words)
         say(f"Writing {target.name}")
         with atomic_path(target) as dest:
-            added = replace_sheets(path, scratch, [words.sheet(n) for n in L.OUTPUT_SHEETS], dest)
+            added = replace_sheets(path, scratch, [words.sheet(n) for n in L.OUTPUT_SHEETS], dest,
+                                   order=tuple(words.sheet(n) for n in L.SHEETS),
+                                   code_names={words.sheet(n): c for n, c in L.CODE_NAMES.items()})
     return RefreshResult(target, tracker, report, added)

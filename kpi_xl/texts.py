@@ -218,7 +218,8 @@ EN: dict[str, str] = {
     "cli.refreshed": "Refreshed {path}: {sheets} ({latest})",
     "cli.refreshed.latest": "latest month {month}",
     "cli.refreshed.none": "no data yet",
-    "cli.added_sheet": "  Added the {name} sheet: this tracker was made before it existed.",
+    "cli.added_sheet": "  Added the {name} sheet, which this tracker lacked (made before it existed, or deleted "
+                       "since).",
     "selection.all": "all time",
     "selection.channel": "channel {name}",
     "selection.campaign": "campaign {name}",

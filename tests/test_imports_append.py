@@ -135,13 +135,17 @@ def test_a_totals_row_moves_down_with_the_table(tmp_path):
 
 
 def test_a_date_style_is_added_only_when_the_workbook_has_none():
-    xml = ('<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0.00 &quot;EUR&quot;"/></numFmts>'
-           '<cellXfs count="2"><xf numFmtId="0" fontId="0"/><xf numFmtId="164" fontId="0"/></cellXfs></styleSheet>')
+    xml = (b'<x:styleSheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:numFmts count="1">'
+           b'<x:numFmt numFmtId="164" formatCode="#,##0.00 &quot;EUR&quot;"/></x:numFmts>'
+           b'<x:cellXfs count="2"><x:xf numFmtId="0" fontId="0"/><x:xf numFmtId="164" fontId="0"/></x:cellXfs>'
+           b'</x:styleSheet>')
     styles = Styles(xml)
     assert not styles.is_date(0) and not styles.is_date(1)
     assert styles.date_style() == 2 and styles.changed
-    assert '<cellXfs count="3">' in styles.xml and styles.is_date(2)
-    assert Styles(styles.xml).date_style() == 2
+    # Added in the part's own spelling (the x: prefix), counted.
+    assert b'<x:cellXfs count="3">' in styles.bytes() and b'<x:xf numFmtId="14"' in styles.bytes()
+    assert styles.is_date(2)
+    assert Styles(styles.bytes()).date_style() == 2
 
 
 def test_the_vba_project_and_every_other_part_survive_in_an_xlsm(tmp_path):

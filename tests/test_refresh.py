@@ -151,11 +151,14 @@ def test_a_tracker_made_before_the_forecast_gets_its_forecast_sheet(tracker_copy
     before = parts(pre_forecast_tracker(tracker_copy))
     result = CliRunner().invoke(app, ["refresh", str(tracker_copy)])
     assert result.exit_code == 0, result.output
-    assert "Added the Forecast sheet: this tracker was made before it existed." in result.output
+    assert "Added the Forecast sheet, which this tracker lacked" in result.output
     after = parts(tracker_copy)
     wb = openpyxl.load_workbook(tracker_copy)
-    assert wb.sheetnames == ["Dashboard", "Ads", "Ledger", "Settings", "Ads Summary", "P&L", "xlwings.conf",
-                             "Forecast"]
+    # Back at its place (after P&L: Plan was removed too), with its print titles and its VBA code name.
+    assert wb.sheetnames == ["Dashboard", "Ads", "Ledger", "Settings", "Ads Summary", "P&L", "Forecast",
+                             "xlwings.conf"]
+    assert wb["Forecast"].print_title_rows == "$7:$7"
+    assert 'codeName="Sheet8"' in after[sheet_parts(zipfile.ZipFile(tracker_copy))["Forecast"]].decode()[:600]
     values = kpis_json(tracker_copy)  # no Plan rows, the default horizon
     r, c = FORECAST_MAX_PAY_CELL
     assert wb["Forecast"].cell(r + 1, c + 1).value == approx(values["max_owner_pay"]) and values["max_owner_pay"] > 0

@@ -77,8 +77,8 @@ def test_libreoffice_opens_a_tracker_that_refresh_gave_its_forecast_sheet(tmp_pa
     assert refresh(pre_forecast_tracker(path)).added == ["Forecast"]
     pdf = to_pdf(path, tmp_path, soffice=soffice)
     pages = sheet_pages(pdf)
-    assert list(pages) == ["Dashboard", "Ads", "Ledger", "Settings", "Ads Summary", "P&L", "xlwings.conf",
-                           "Forecast"]
+    assert list(pages) == ["Dashboard", "Ads", "Ledger", "Settings", "Ads Summary", "P&L", "Forecast",
+                           "xlwings.conf"]
     page = str(pages["Forecast"][0])
     text = subprocess.run(["pdftotext", "-f", page, "-l", page, str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout

@@ -26,6 +26,7 @@ module knows tables and rows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from ..errors import WorkbookError
 from ..ooxml.cells import EXCEL_EPOCH, cell_name, column_index, column_letter, parse_cell
 from ..ooxml.package import STYLES, TableInfo, sheet_parts
 from ..ooxml.styles import CellStyles
+from ..ooxml.xml import parse, q, serialize
 from ..ooxml.zipfiles import rewrite
 from ..schema import TableSpec
 
@@ -64,13 +66,40 @@ class Appended:
 
 # --- cells -------------------------------------------------------------------------
 
-_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _R_ATTR = re.compile(r'\br="([A-Z]+)(\d+)"')
 _S_ATTR = re.compile(r'\bs="(\d+)"')
-_ROW_R = re.compile(r'<row\b[^>]*?\br="(\d+)"')
-_ROW = re.compile(r"<row\b[^>]*?/>|<row\b[^>]*>.*?</row>", re.S)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPE = re.compile(r"[&<>]|_x[0-9A-Fa-f]{4}_|^\s|\s$")
+_ROOT = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
+
+
+@dataclass(frozen=True)
+class _Tags:
+    """The worksheet's element names: ``x:row`` in a part that spells SpreadsheetML with a prefix
+    (as the .NET Open XML SDK writes it), ``row`` in one that uses the default namespace (as Excel does)."""
+
+    p: str  # "" or "x:"
+
+    @functools.cached_property
+    def cell(self) -> re.Pattern:
+        return re.compile(rf"<{self.p}c\b([^>]*?)(?:/>|>(.*?)</{self.p}c>)", re.S)
+
+    @functools.cached_property
+    def row(self) -> re.Pattern:
+        return re.compile(rf"<{self.p}row\b[^>]*?/>|<{self.p}row\b[^>]*>.*?</{self.p}row>", re.S)
+
+    @functools.cached_property
+    def row_r(self) -> re.Pattern:
+        return re.compile(rf'<{self.p}row\b[^>]*?\br="(\d+)"')
+
+    @functools.cached_property
+    def values(self) -> tuple[str, ...]:
+        return (f"<{self.p}v", f"<{self.p}is", f"<{self.p}f")
+
+
+def _tags_of(xml: str) -> _Tags:
+    m = _ROOT.search(xml, 0, 4096)
+    return _Tags(f"{m.group(1)}:" if m and m.group(1) else "")
 
 
 def escape_text(text: str) -> tuple[str, bool]:
@@ -104,56 +133,59 @@ def number_text(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _cell(value: object, ref: str, s: str, kind: str, texts: dict[str, str]) -> str:
+def _cell(value: object, ref: str, s: str, kind: str, texts: dict[str, str], p: str = "") -> str:
     """One cell's XML ('' for a blank): a date as its serial number, a number, or an inline string."""
     if value is None or value == "":
         return ""
     if isinstance(value, dt.date) and kind in ("date", "month"):
         day = value.date() if isinstance(value, dt.datetime) else value
-        return f'<c r="{ref}"{s}><v>{(day - EXCEL_EPOCH).days}</v></c>'
+        return f'<{p}c r="{ref}"{s}><{p}v>{(day - EXCEL_EPOCH).days}</{p}v></{p}c>'
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f'<c r="{ref}"{s}><v>{number_text(float(value))}</v></c>'
-    return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value), texts)}</is></c>'
+        return f'<{p}c r="{ref}"{s}><{p}v>{number_text(float(value))}</{p}v></{p}c>'
+    return f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is>{_text(str(value), texts, p)}</{p}is></{p}c>'
 
 
-def _text(value: str, texts: dict[str, str]) -> str:
+def _text(value: str, texts: dict[str, str], p: str = "") -> str:
     """The ``<t>`` element of a text, escaped once per distinct text."""
     text = texts.get(value)
     if text is None:
         escaped, preserve = escape_text(value)
-        text = texts[value] = f'<t xml:space="preserve">{escaped}</t>' if preserve else f"<t>{escaped}</t>"
+        text = texts[value] = (f'<{p}t xml:space="preserve">{escaped}</{p}t>' if preserve
+                               else f"<{p}t>{escaped}</{p}t>")
     return text
 
 
-def _render_column(values: list, rnums: range, letter: str, s: str, kind: str, texts: dict[str, str]) -> list[str]:
+def _render_column(values: list, rnums: range, letter: str, s: str, kind: str, texts: dict[str, str],
+                   p: str = "") -> list[str]:
     """The cells of one column for rows ``rnums``; the common types take a fast path."""
+    c, v_, is_ = f"{p}c", f"{p}v", f"{p}is"
     if kind in ("date", "month"):
-        return [f'<c r="{letter}{r}"{s}><v>{(v - EXCEL_EPOCH).days}</v></c>' if type(v) is dt.date
-                else _cell(v, f"{letter}{r}", s, kind, texts) for v, r in zip(values, rnums, strict=True)]
+        return [f'<{c} r="{letter}{r}"{s}><{v_}>{(v - EXCEL_EPOCH).days}</{v_}></{c}>' if type(v) is dt.date
+                else _cell(v, f"{letter}{r}", s, kind, texts, p) for v, r in zip(values, rnums, strict=True)]
     if kind in ("count", "money", "signed_money"):
-        return [f'<c r="{letter}{r}"{s}><v>{t[:-2] if (t := repr(v)).endswith(".0") else t}</v></c>'
-                if type(v) is float and v else _cell(v, f"{letter}{r}", s, kind, texts)
+        return [f'<{c} r="{letter}{r}"{s}><{v_}>{t[:-2] if (t := repr(v)).endswith(".0") else t}</{v_}></{c}>'
+                if type(v) is float and v else _cell(v, f"{letter}{r}", s, kind, texts, p)
                 for v, r in zip(values, rnums, strict=True)]
-    return [f'<c r="{letter}{r}"{s} t="inlineStr"><is>{texts.get(v) or _text(v, texts)}</is></c>'
-            if type(v) is str and v else _cell(v, f"{letter}{r}", s, kind, texts)
+    return [f'<{c} r="{letter}{r}"{s} t="inlineStr"><{is_}>{texts.get(v) or _text(v, texts, p)}</{is_}></{c}>'
+            if type(v) is str and v else _cell(v, f"{letter}{r}", s, kind, texts, p)
             for v, r in zip(values, rnums, strict=True)]
 
 
-def _cells(row_xml: str) -> list[tuple[int, str, bool]]:
+def _cells(row_xml: str, tags: _Tags) -> list[tuple[int, str, bool]]:
     """(0-based column, cell XML, holds a value) of each cell of a ``<row>``."""
     out = []
     col = -1
-    for m in _CELL.finditer(row_xml):
+    for m in tags.cell.finditer(row_xml):
         r = _R_ATTR.search(m.group(1))
         col = column_index(r.group(1)) if r else col + 1
         body = m.group(2) or ""
-        out.append((col, m.group(0), "<v" in body or "<is" in body or "<f" in body))
+        out.append((col, m.group(0), any(v in body for v in tags.values)))
     return out
 
 
-def _row_parts(row_xml: str) -> tuple[int, str, str]:
+def _row_parts(row_xml: str, p: str) -> tuple[int, str, str]:
     """(1-based row number, the row's other attributes, its inner XML)."""
-    m = re.match(r"<row\b([^>]*?)(/?)>", row_xml)
+    m = re.match(rf"<{p}row\b([^>]*?)(/?)>", row_xml)
     if m is None:
         raise WorkbookError("a worksheet row could not be read")
     attrs = m.group(1)
@@ -161,7 +193,7 @@ def _row_parts(row_xml: str) -> tuple[int, str, str]:
     if r is None:
         raise WorkbookError("a worksheet row has no row number (r=): save the workbook in Excel, then import")
     others = re.sub(r'\s*\b(?:r|spans)="[^"]*"', "", attrs)
-    inner = "" if m.group(2) else row_xml[m.end():row_xml.rindex("</row>")]
+    inner = "" if m.group(2) else row_xml[m.end():row_xml.rindex(f"</{p}row>")]
     return int(r.group(1)), others, inner
 
 
@@ -172,10 +204,10 @@ def _renumber(cell_xml: str, row: int) -> str:
 # --- one table --------------------------------------------------------------------
 
 
-def _col_styles(xml: str) -> dict[int, int]:
+def _col_styles(xml: str, p: str) -> dict[int, int]:
     """0-based column → the style of its ``<col>`` element."""
     out = {}
-    for m in re.finditer(r"<col\b([^>]*)/?>", xml.partition("<sheetData")[0]):
+    for m in re.finditer(rf"<{p}col\b([^>]*)/?>", xml.partition(f"<{p}sheetData")[0]):
         attrs = m.group(1)
         lo, hi, style = (re.search(rf'\b{a}="(\d+)"', attrs) for a in ("min", "max", "style"))
         if lo and hi and style:
@@ -184,19 +216,19 @@ def _col_styles(xml: str) -> dict[int, int]:
     return out
 
 
-def _split_sheet(xml: str, table: TableInfo) -> tuple[str, str, str]:
+def _split_sheet(xml: str, table: TableInfo, p: str) -> tuple[str, str, str]:
     """(everything before the rows, the rows, everything after) of a worksheet's XML."""
-    m = re.search(r"<sheetData\b[^>]*?(/?)>", xml)
-    if m is None:  # e.g. SpreadsheetML written with prefixes (<x:sheetData>), which Excel never writes
+    m = re.search(rf"<{p}sheetData\b[^>]*?(/?)>", xml)
+    if m is None:
         raise WorkbookError(f"{table.sheet}: cannot find the cells of this sheet in the file: open and save the "
                             "workbook in Excel, then import again")
     if m.group(1):
-        return xml[:m.start()] + "<sheetData>", "", "</sheetData>" + xml[m.end():]
-    end = xml.index("</sheetData>", m.end())
+        return xml[:m.start()] + f"<{p}sheetData>", "", f"</{p}sheetData>" + xml[m.end():]
+    end = xml.index(f"</{p}sheetData>", m.end())
     return xml[:m.end()], xml[m.end():end], xml[end:]
 
 
-def _free_rows(data: str, table: TableInfo) -> tuple[int, int, str | None]:
+def _free_rows(data: str, table: TableInfo, tags: _Tags) -> tuple[int, int, str | None]:
     """Where the rows we may write into start (blank table rows, rows below the table).
 
     Walks back from the end of the sheet to the table's last non-blank row;
@@ -206,13 +238,15 @@ def _free_rows(data: str, table: TableInfo) -> tuple[int, int, str | None]:
     data_first = table.first_row + table.header_rows
     data_last = table.last_row - table.totals_rows
     pos = split = len(data)
+    opening = f"<{tags.p}row"
+    n = len(opening)
     while pos > 0:
-        start = data.rfind("<row", 0, pos)
-        while start >= 0 and data[start + 4:start + 5] not in (" ", ">", "/"):
-            start = data.rfind("<row", 0, start)
+        start = data.rfind(opening, 0, pos)
+        while start >= 0 and data[start + n:start + n + 1] not in (" ", ">", "/"):
+            start = data.rfind(opening, 0, start)
         if start < 0:
             break
-        m = _ROW_R.match(data, start)
+        m = tags.row_r.match(data, start)
         if m is None:
             raise WorkbookError(f"{table.sheet}: a row has no row number (r=): save the workbook in Excel, "
                                 "then import")
@@ -220,25 +254,25 @@ def _free_rows(data: str, table: TableInfo) -> tuple[int, int, str | None]:
         if r0 < data_first:
             break
         elem = data[start:pos]
-        if r0 <= data_last and any(c0 <= col <= c1 and has for col, _, has in _cells(elem)):
+        if r0 <= data_last and any(c0 <= col <= c1 and has for col, _, has in _cells(elem, tags)):
             return split, r0, elem
         split = pos = start
     return split, data_first - 1, None
 
 
 def _templates(append: Append, positions: dict[str, int], above: str | None, head: str,
-               styles: CellStyles) -> dict[str, tuple[str, str, str]]:
+               styles: CellStyles, tags: _Tags) -> dict[str, tuple[str, str, str]]:
     """Header → (column letter, style attribute, kind) of the new cells.
 
     The style is the cell above's (the table's last row), else the column's;
     a date must look like a date (a short-date style is added if the sheet has none)."""
     above_styles: dict[int, int] = {}
     if above is not None:
-        for col, cell_xml, _ in _cells(above):
+        for col, cell_xml, _ in _cells(above, tags):
             s = _S_ATTR.search(cell_xml.partition(">")[0])
             if s:
                 above_styles[col] = int(s.group(1))
-    col_styles = _col_styles(head)
+    col_styles = _col_styles(head, tags.p)
     out = {}
     for c in append.spec.columns:
         col = positions[c.header]
@@ -259,8 +293,10 @@ def _check_free(table: TableInfo, r0: int, cells: list[tuple[int, str, bool]]) -
                 f"is not empty: move what is below the table, then import")
 
 
-def _row(r0: int, attrs: str, cells: list[tuple[int, str]]) -> tuple[int, str]:
-    return r0, f'<row r="{r0 + 1}"{attrs}>' + "".join(x for _, x in sorted(cells, key=lambda c: c[0])) + "</row>"
+def _row(r0: int, attrs: str, cells: list[tuple[int, str]], p: str) -> tuple[int, str]:
+    inner = "".join(x for _, x in sorted(cells, key=lambda c: c[0]))
+    return r0, f'<{p}row r="{r0 + 1}"{attrs}>{inner}</{p}row>'
+
 
 
 def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, Appended]:
@@ -269,12 +305,14 @@ def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, 
     c0, c1 = table.first_col, table.first_col + len(table.columns) - 1
     data_last = table.last_row - table.totals_rows
     totals_row = table.last_row if table.totals_rows else None
-    head, data, tail = _split_sheet(xml, table)
-    split, last_nonblank, above = _free_rows(data, table)
+    tags = _tags_of(xml)
+    p = tags.p
+    head, data, tail = _split_sheet(xml, table, p)
+    split, last_nonblank, above = _free_rows(data, table, tags)
     existing: dict[int, tuple[str, list[tuple[int, str, bool]]]] = {}
-    for elem in _ROW.findall(data, split):
-        r, attrs, inner = _row_parts(elem)
-        existing[r - 1] = (attrs, _cells(inner))
+    for elem in tags.row.findall(data, split):
+        r, attrs, inner = _row_parts(elem, p)
+        existing[r - 1] = (attrs, _cells(inner, tags))
 
     n = len(append.rows)
     start_row = last_nonblank + 1
@@ -290,12 +328,12 @@ def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, 
 
     # Column by column (each column's values have one type), then row by row: a
     # 100,000-row export is a million cells.
-    templates = _templates(append, positions, above, head, styles)
+    templates = _templates(append, positions, above, head, styles, tags)
     order = [(positions[h], *templates[h]) for h in sorted(spec.headers, key=lambda h: positions[h])]
     header_order = sorted(spec.headers, key=lambda h: positions[h])
     rnums = range(start_row + 1, start_row + n + 1)
     texts: dict[str, str] = {}  # channels and campaigns repeat: escape each once
-    columns = [_render_column([values.get(h) for values in append.rows], rnums, letter, s, kind, texts)
+    columns = [_render_column([values.get(h) for values in append.rows], rnums, letter, s, kind, texts, p)
                for h, (_, letter, s, kind) in zip(header_order, order, strict=True)]
     out_rows: list[tuple[int, str]] = []
     for i, cells in enumerate(zip(*columns, strict=True)):
@@ -305,28 +343,30 @@ def append_to_sheet(xml: str, append: Append, styles: CellStyles) -> tuple[str, 
             _check_free(table, r0, old)
             ours = [(col, x) for (col, *_), x in zip(order, cells, strict=True) if x]
             taken = {c for c, _ in ours}
-            out_rows.append(_row(r0, attrs, [(c, x) for c, x, _ in old if c not in taken] + ours))
+            out_rows.append(_row(r0, attrs, [(c, x) for c, x, _ in old if c not in taken] + ours, p))
         else:
-            out_rows.append((r0, f'<row r="{r0 + 1}">{"".join(cells)}</row>'))
+            out_rows.append((r0, f'<{p}row r="{r0 + 1}">{"".join(cells)}</{p}row>'))
     if moved:
         r0 = new_data_last + 1
         attrs, old = existing.pop(r0, ("", []))
         _check_free(table, r0, old)
-        out_rows.append(_row(r0, attrs, [(c, x) for c, x, _ in old] + [(c, _renumber(x, r0 + 1)) for c, x, _ in moved]))
+        out_rows.append(_row(r0, attrs, [(c, x) for c, x, _ in old] + [(c, _renumber(x, r0 + 1)) for c, x, _ in moved],
+                             p))
     for r0, (attrs, cells) in existing.items():
         inner = "".join(x for _, x, _ in cells)
-        out_rows.append((r0, f'<row r="{r0 + 1}"{attrs}>{inner}</row>' if inner else f'<row r="{r0 + 1}"{attrs}/>'))
+        out_rows.append((r0, f'<{p}row r="{r0 + 1}"{attrs}>{inner}</{p}row>' if inner
+                         else f'<{p}row r="{r0 + 1}"{attrs}/>'))
     out_rows.sort(key=lambda item: item[0])
     data = data[:split] + "".join(x for _, x in out_rows)
 
     last = new_data_last + (1 if totals_row is not None else 0)
     ref = f"{cell_name(table.first_row, c0)}:{cell_name(last, c1)}"
     appended = Appended(table.name, ref, start_row + 1, start_row + n)
-    return _grow_dimension(head, last, c0, c1) + data + tail, appended
+    return _grow_dimension(head, last, c0, c1, p) + data + tail, appended
 
 
-def _grow_dimension(head: str, last_row: int, c0: int, c1: int) -> str:
-    m = re.search(r'<dimension ref="([^"]*)"', head)
+def _grow_dimension(head: str, last_row: int, c0: int, c1: int, p: str) -> str:
+    m = re.search(rf'<{p}dimension ref="([^"]*)"', head)
     if m is None:
         return head
     first, _, end = m.group(1).partition(":")
@@ -339,17 +379,18 @@ def _grow_dimension(head: str, last_row: int, c0: int, c1: int) -> str:
     return head[:m.start(1)] + ref + head[m.end(1):]
 
 
-def grow_table(table_xml: str, table: TableInfo, ref: str) -> str:
+def grow_table(table_xml: bytes, table: TableInfo, ref: str) -> bytes:
     """The table part with its new ``ref`` (and the autoFilter's, which stops above a totals row)."""
     first, _, last = ref.partition(":")
     last_row, last_col = parse_cell(last)
-    m = re.search(r"<table\b[^>]*>", table_xml)
-    if m is None:
+    root = parse(table_xml, table.part)
+    if root.tag != q("table"):
         raise WorkbookError(f"{table.part}: not a table part")
-    start_tag = re.sub(r'\bref="[^"]*"', f'ref="{ref}"', m.group(0), count=1)
-    table_xml = table_xml[:m.start()] + start_tag + table_xml[m.end():]
-    filter_ref = f"{first}:{cell_name(last_row - table.totals_rows, last_col)}"
-    return re.sub(r'(<autoFilter\b[^>]*?\bref=")[^"]*"', rf'\g<1>{filter_ref}"', table_xml, count=1)
+    root.set("ref", ref)
+    auto_filter = root.find(q("autoFilter"))
+    if auto_filter is not None:
+        auto_filter.set("ref", f"{first}:{cell_name(last_row - table.totals_rows, last_col)}")
+    return serialize(root)
 
 
 # --- the package -----------------------------------------------------------------
@@ -379,7 +420,7 @@ def append_rows(target: Path, out: Path, appends: list[Append],
     done: list[Appended] = []
     with zipfile.ZipFile(target) as zin:
         parts = sheet_parts(zin)
-        styles = CellStyles(zin.read(STYLES).decode("utf-8"))
+        styles = CellStyles(zin.read(STYLES))
         sheets: dict[str, str] = {}
         replace: dict[str, bytes] = {}
         for append in appends:
@@ -393,12 +434,12 @@ def append_rows(target: Path, out: Path, appends: list[Append],
             part = parts[table.sheet]
             xml = sheets[part] if part in sheets else zin.read(part).decode("utf-8")
             sheets[part], appended = append_to_sheet(xml, append, styles)
-            replace[table.part] = grow_table(zin.read(table.part).decode("utf-8"), table, appended.ref).encode("utf-8")
+            replace[table.part] = grow_table(zin.read(table.part), table, appended.ref)
             done.append(appended)
         for part, xml in sheets.items():
             replace[part] = xml.encode("utf-8")
         if styles.changed:
-            replace[STYLES] = styles.xml.encode("utf-8")
+            replace[STYLES] = styles.bytes()
         # Level 1: a 100,000-row sheet deflates in 0.1 s instead of 0.3 s, ≈ 40 % larger
         # (Excel recompresses it at its next save).
         rewrite(zin, out, replace, compresslevel=1)

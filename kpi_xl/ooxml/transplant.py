@@ -29,24 +29,15 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 from xml.etree import ElementTree as ET
 
+from lxml import etree
+
 from ..errors import WorkbookError
-from .package import (
-    CONTENT_TYPE,
-    CONTENT_TYPES,
-    MAIN,
-    STYLES,
-    WORKBOOK,
-    R,
-    Rel,
-    read_rels,
-    rels_part,
-    sheet_parts,
-    write_rels,
-)
+from .package import CONTENT_TYPE, CONTENT_TYPES, STYLES, WORKBOOK, Rel, read_rels, rels_part, sheet_parts, write_rels
 from .styles import StyleMerger
+from .xml import CT, MAIN, R, adopt, child, elements, parse, q, serialize
 from .zipfiles import rewrite
 
 
@@ -85,23 +76,32 @@ def transplant_sheet_xml(xml: str, styles: StyleMerger, strings: list[str], rel_
     return head + sep + data + sep2 + tail
 
 
-def keep_code_name(old_xml: str, new_xml: str) -> str:
-    """Give the new sheet the old one's VBA code name (its document module is bound by it).
+def code_name(sheet_xml: IO[bytes]) -> str | None:
+    """A worksheet's VBA code name (``<sheetPr codeName>``), read from the part's first bytes only."""
+    for _, elem in etree.iterparse(sheet_xml, events=("start",), resolve_entities=False):
+        local = etree.QName(elem).localname
+        if local == "sheetPr":
+            return elem.get("codeName")
+        if local in ("dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData"):
+            return None  # sheetPr comes first or not at all
+    return None
 
-    >>> keep_code_name('<worksheet><sheetPr codeName="Sheet1"><tabColor rgb="FF0000FF"/></sheetPr>',
-    ...                '<worksheet xmlns="x"><sheetPr><tabColor rgb="FF2F5597"/></sheetPr><sheetData/>')
+
+def set_code_name(xml: str, code: str | None) -> str:
+    """An XlsxWriter sheet's XML with ``code`` as its code name (None: none).
+
+    >>> set_code_name('<worksheet xmlns="x"><sheetPr><tabColor rgb="FF2F5597"/></sheetPr><sheetData/>', "Sheet1")
     '<worksheet xmlns="x"><sheetPr codeName="Sheet1"><tabColor rgb="FF2F5597"/></sheetPr><sheetData/>'
-    >>> keep_code_name('<worksheet><sheetPr codeName="Sheet1"/>', '<worksheet xmlns="x"><dimension ref="A1"/>')
+    >>> set_code_name('<worksheet xmlns="x"><dimension ref="A1"/>', "Sheet1")
     '<worksheet xmlns="x"><sheetPr codeName="Sheet1"/><dimension ref="A1"/>'
     """
-    m = re.search(r'<sheetPr\b[^>]*\bcodeName="([^"]*)"', old_xml)
-    new_xml = re.sub(r'(<sheetPr\b[^>]*?)\s+codeName="[^"]*"', r"\1", new_xml, count=1)
-    if not m:
-        return new_xml
-    code = f'codeName="{m.group(1)}"'
-    if re.search(r"<sheetPr\b", new_xml):
-        return re.sub(r"<sheetPr\b", f"<sheetPr {code}", new_xml, count=1)
-    return re.sub(r"(<worksheet\b[^>]*>)", rf"\1<sheetPr {code}/>", new_xml, count=1)
+    xml = re.sub(r'(<sheetPr\b[^>]*?)\s+codeName="[^"]*"', r"\1", xml, count=1)
+    if not code:
+        return xml
+    attr = f'codeName="{html.escape(code)}"'
+    if re.search(r"<sheetPr\b", xml):
+        return re.sub(r"<sheetPr\b", f"<sheetPr {attr}", xml, count=1)
+    return re.sub(r"(<worksheet\b[^>]*>)", rf"\1<sheetPr {attr}/>", xml, count=1)
 
 
 @dataclass
@@ -126,118 +126,222 @@ _OWNED = ("chart", "chartUserShapes", "image", "drawing", "vmlDrawing", "comment
 """Relationship types whose parts belong to the sheet (or drawing) that points at them."""
 
 
-def _drop_part(part: str, target: zipfile.ZipFile, patch: Patch, keep: set[str]) -> None:
-    """Delete a part we replace, with the parts only it uses (drawing → charts)."""
-    if part in keep or part in patch.delete:
-        return
-    patch.delete.add(part)
-    if rels_part(part) in target.NameToInfo:
-        patch.delete.add(rels_part(part))
-        for r in read_rels(target, part):
-            if not r.external and r.type in _OWNED:
-                _drop_part(r.target, target, patch, keep)
+class _Target:
+    """The target package being patched: its workbook part, relationships and content types, edited by meaning."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self.zf = zf
+        self.patch = Patch()
+        self.workbook = parse(zf.read(WORKBOOK), WORKBOOK)
+        self.rels = read_rels(zf, WORKBOOK)
+        self.types = parse(zf.read(CONTENT_TYPES), CONTENT_TYPES)
+        self.sheets = sheet_parts(zf)
+        self.code_names = {}
+        for name, part in self.sheets.items():
+            with zf.open(part) as f:
+                self.code_names[name] = code_name(f)
+        self.workbook_changed = False
+        self.taken = set(zf.NameToInfo)
+
+    def drop(self, part: str, keep: set[str]) -> None:
+        """Delete a part we replace, with the parts only it uses (drawing → charts)."""
+        if part in keep or part in self.patch.delete:
+            return
+        self.patch.delete.add(part)
+        if rels_part(part) in self.zf.NameToInfo:
+            self.patch.delete.add(rels_part(part))
+            for r in read_rels(self.zf, part):
+                if not r.external and r.type in _OWNED:
+                    self.drop(r.target, keep)
+
+    def add_sheet(self, name: str, order: tuple[str, ...], code: str | None, print_names: list) -> str:
+        """A new worksheet part for sheet ``name``, placed where ``order`` puts it; its part name."""
+        part = _next_free(self.taken, "xl/worksheets/sheet{}.xml")
+        rel_id = _next_free({r.id for r in self.rels}, "rId{}")
+        self.rels.append(Rel(rel_id, "worksheet", part, f"{R}/worksheet"))
+        sheets = self.workbook.find(q("sheets"))
+        present = [e.get("name") for e in elements(sheets)]
+        index = _position(name, present, order)
+        ids = [int(e.get("sheetId", "0")) for e in elements(sheets)]
+        new = etree.SubElement(sheets, q("sheet"), {"name": name, "sheetId": str(max(ids, default=0) + 1)},
+                               nsmap=None if _prefix(sheets, R) else {"r": R})
+        new.set(q("id", R), rel_id)
+        sheets.insert(index, new)
+        self._shift_sheet_indexes(index)
+        names = child(self.workbook, "definedNames", _WORKBOOK_ORDER)
+        for dn in print_names:
+            added = adopt(dn, names)
+            added.set("localSheetId", str(index))
+        if not elements(names):
+            self.workbook.remove(names)
+        self.add_type(part, CONTENT_TYPE["worksheet"])
+        self.sheets[name] = part
+        self.code_names[name] = code
+        self.workbook_changed = True
+        return part
+
+    def _shift_sheet_indexes(self, index: int) -> None:
+        """A sheet inserted at ``index``: sheet-scoped names and the open tab follow the sheets after it."""
+        for dn in self.workbook.iter(q("definedName")):
+            local = dn.get("localSheetId")
+            if local is not None and local.isdigit() and int(local) >= index:
+                dn.set("localSheetId", str(int(local) + 1))
+        for view in self.workbook.iter(q("workbookView")):
+            for attr in ("activeTab", "firstSheet"):
+                value = view.get(attr)
+                if value is not None and value.isdigit() and int(value) >= index:
+                    view.set(attr, str(int(value) + 1))
+
+    def add_type(self, part: str, content_type: str) -> None:
+        name = "/" + part
+        if any(o.get("PartName") == name for o in self.types.iter(q("Override", CT))):
+            return
+        etree.SubElement(self.types, q("Override", CT), {"PartName": name, "ContentType": content_type})
+
+    def finish(self, styles: bytes) -> Patch:
+        patch = self.patch
+        patch.replace[STYLES] = styles
+        # Excel rebuilds the calculation chain; a stale one that names replaced cells is an error.
+        if "xl/calcChain.xml" in self.zf.NameToInfo:
+            patch.delete.add("xl/calcChain.xml")
+            self.rels = [r for r in self.rels if r.type != "calcChain"]
+            self.workbook_changed = True
+        if self.workbook_changed:
+            patch.replace[WORKBOOK] = serialize(self.workbook)
+            patch.replace[rels_part(WORKBOOK)] = write_rels(WORKBOOK, self.rels)
+        patch.delete -= set(patch.replace)
+        for override in list(self.types.iter(q("Override", CT))):
+            if (override.get("PartName") or "").lstrip("/") in patch.delete:
+                self.types.remove(override)
+        if not any(d.get("Extension", "").casefold() == "vml" for d in self.types.iter(q("Default", CT))):
+            default = etree.SubElement(self.types, q("Default", CT),
+                                       {"Extension": "vml", "ContentType": CONTENT_TYPE["vml"]})
+            self.types.insert(0, default)
+        patch.replace[CONTENT_TYPES] = serialize(self.types)
+        return patch
 
 
-def replace_sheets(target: Path, scratch: Path, names: list[str], out: Path,
+_WORKBOOK_ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
+                   "functionGroups", "externalReferences", "definedNames", "calcPr", "oleSize",
+                   "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
+                   "fileRecoveryPr", "webPublishObjects", "extLst")
+
+
+def _prefix(elem: etree._Element, ns: str) -> bool:
+    """Whether a prefix for ``ns`` is declared in ``elem``'s scope."""
+    return any(uri == ns and prefix for prefix, uri in elem.nsmap.items())
+
+
+def _position(name: str, present: list[str], order: tuple[str, ...]) -> int:
+    """Where sheet ``name`` goes among the ``present`` sheets: after the last one ``order`` puts before it."""
+    if name not in order:
+        return len(present)
+    before = set(order[:order.index(name)])
+    index = 0
+    for i, other in enumerate(present):
+        if other in before:
+            index = i + 1
+    return index
+
+
+def _free_code_name(target: _Target, wanted: str | None) -> str | None:
+    """A code name for a sheet the refresh adds: ``wanted`` (the template's) if no sheet has it, else the
+    first free ``SheetN``; None when no sheet of the workbook has a code name (it uses none)."""
+    used = {c for c in target.code_names.values() if c}
+    if not used:
+        return None
+    if wanted and wanted not in used:
+        return wanted
+    n = 1
+    while f"Sheet{n}" in used:
+        n += 1
+    return f"Sheet{n}"
+
+
+def _scratch_print_names(zs: zipfile.ZipFile, sheet_index: int) -> list:
+    """The scratch workbook's sheet-scoped names (print titles, print area) of its ``sheet_index``-th sheet."""
+    root = parse(zs.read(WORKBOOK), "scratch workbook")
+    return [dn for dn in root.iter(q("definedName")) if dn.get("localSheetId") == str(sheet_index)]
+
+
+def _transplant_parts(zs: zipfile.ZipFile, new_part: str, name: str, target: _Target) -> list[Rel]:
+    """Copy the scratch sheet's drawing (with its charts), VML and comments under fresh part names."""
+    patch, taken = target.patch, target.taken
+    out = []
+    for r in read_rels(zs, new_part):
+        if r.type == "drawing":
+            dest = _next_free(taken, "xl/drawings/drawing{}.xml")
+            drawing_rels = []
+            for dr in read_rels(zs, r.target):
+                chart = _next_free(taken, "xl/charts/chart{}.xml")
+                patch.replace[chart] = zs.read(dr.target)
+                target.add_type(chart, CONTENT_TYPE["chart"])
+                drawing_rels.append(Rel(dr.id, dr.type, chart, dr.raw_type))
+            patch.replace[dest] = zs.read(r.target)
+            patch.replace[rels_part(dest)] = write_rels(dest, drawing_rels)
+            target.add_type(dest, CONTENT_TYPE["drawing"])
+        elif r.type == "vmlDrawing":
+            dest = _next_free(taken, "xl/drawings/vmlDrawing{}.vml")
+            patch.replace[dest] = zs.read(r.target)
+        elif r.type == "comments":
+            dest = _next_free(taken, "xl/comments{}.xml")
+            patch.replace[dest] = zs.read(r.target)
+            target.add_type(dest, CONTENT_TYPE["comments"])
+        else:
+            raise WorkbookError(f"cannot transplant a {r.type} part of sheet {name}")
+        out.append(Rel(r.id, r.type, dest, r.raw_type))
+    return out
+
+
+def replace_sheets(target: Path, scratch: Path, names: list[str], out: Path, *, order: tuple[str, ...] = (),
+                   code_names: dict[str, str] | None = None,
                    progress: Callable[[str], None] | None = None) -> list[str]:
     """Write ``out``: ``target`` with the sheets ``names`` taken from ``scratch``.
 
-    ``scratch`` must have those sheets; one that ``target`` lacks (a tracker
-    made before the sheet existed) is added after its last sheet.
-    Everything else in ``target`` is copied as it is.  ``out`` must not be
-    ``target``: write to a temporary file and replace the target after (see
-    :mod:`kpi_xl.files`).  Returns the names of the sheets added.
+    ``scratch`` must have those sheets.  One that ``target`` lacks (made
+    before the sheet existed, or deleted since) is added where ``order`` (every
+    sheet's name, in the intended order) puts it, with its print titles, and,
+    when the workbook's sheets have VBA code names, the one ``code_names`` gives
+    it if free.  Everything else in ``target`` is copied as it is.  ``out`` must
+    not be ``target``: write to a temporary file and replace the target after
+    (see :mod:`kpi_xl.files`).  Returns the names of the sheets added.
     """
     with zipfile.ZipFile(target) as zt, zipfile.ZipFile(scratch) as zs:
-        t_sheets, s_sheets = sheet_parts(zt), sheet_parts(zs)
+        t = _Target(zt)
+        s_sheets = sheet_parts(zs)
         missing = [n for n in names if n not in s_sheets]
         if missing:
             raise WorkbookError(f"{scratch}: missing sheet(s) {', '.join(missing)}")
-        styles = StyleMerger(zt.read(STYLES).decode("utf-8"), zs.read(STYLES).decode("utf-8"))
+        styles = StyleMerger(zt.read(STYLES), zs.read(STYLES))
         strings = shared_strings(zs)
-        patch = Patch()
-        content_types = zt.read(CONTENT_TYPES).decode("utf-8")
-        overrides_add: dict[str, str] = {}
-        wb_rels = read_rels(zt, WORKBOOK)
-        added = [n for n in names if n not in t_sheets]
-        if added:
-            t_sheets = dict(t_sheets)
-            taken_parts = set(zt.NameToInfo)
-            workbook_xml = zt.read(WORKBOOK).decode("utf-8")
-            ids = [int(i) for i in re.findall(r'<sheet\b[^>]*\bsheetId="(\d+)"', workbook_xml)]
-            for n, name in enumerate(added, 1):
-                part = _next_free(taken_parts, "xl/worksheets/sheet{}.xml")
-                rel_id = _next_free({r.id for r in wb_rels}, "rId{}")
-                wb_rels.append(Rel(rel_id, "worksheet", part, f"{R}/worksheet"))
-                sheet = f'<sheet name="{html.escape(name)}" sheetId="{max(ids, default=0) + n}" r:id="{rel_id}"/>'
-                workbook_xml = workbook_xml.replace("</sheets>", sheet + "</sheets>", 1)
-                overrides_add[part] = CONTENT_TYPE["worksheet"]
-                t_sheets[name] = part
-            patch.replace[WORKBOOK] = workbook_xml.encode("utf-8")
-            patch.replace[rels_part(WORKBOOK)] = write_rels(WORKBOOK, wb_rels)
-        kept_parts = {t_sheets[n] for n in t_sheets if n not in names}
+        added = [n for n in names if n not in t.sheets]
+        kept_parts = {t.sheets[n] for n in t.sheets if n not in names}
         # First drop what the old sheets used, so that the new parts can take
         # the same names again (refreshing twice gives the same package).
-        for name in (n for n in names if n not in added):
-            for r in read_rels(zt, t_sheets[name]):
-                if not r.external:
-                    _drop_part(r.target, zt, patch, kept_parts | {t_sheets[name]})
-        taken = set(zt.NameToInfo) - patch.delete
+        for name in names:
+            if name in t.sheets:
+                for r in read_rels(zt, t.sheets[name]):
+                    if not r.external:
+                        t.drop(r.target, kept_parts | {t.sheets[name]})
+        t.taken -= t.patch.delete
+        scratch_index = {n: i for i, n in enumerate(s_sheets)}
+        for name in added:
+            code = _free_code_name(t, (code_names or {}).get(name))
+            t.add_sheet(name, order, code, _scratch_print_names(zs, scratch_index[name]))
 
         for name in names:
-            old_part, new_part = t_sheets[name], s_sheets[name]
-            new_rels: list[Rel] = []
-            rel_ids: dict[str, str] = {}
-            for r in read_rels(zs, new_part):
-                if r.type == "drawing":
-                    dest = _next_free(taken, "xl/drawings/drawing{}.xml")
-                    drawing_rels = []
-                    for dr in read_rels(zs, r.target):
-                        chart = _next_free(taken, "xl/charts/chart{}.xml")
-                        patch.replace[chart] = zs.read(dr.target)
-                        overrides_add[chart] = CONTENT_TYPE["chart"]
-                        drawing_rels.append(Rel(dr.id, dr.type, chart, dr.raw_type))
-                    patch.replace[dest] = zs.read(r.target)
-                    patch.replace[rels_part(dest)] = write_rels(dest, drawing_rels)
-                    overrides_add[dest] = CONTENT_TYPE["drawing"]
-                elif r.type == "vmlDrawing":
-                    dest = _next_free(taken, "xl/drawings/vmlDrawing{}.vml")
-                    patch.replace[dest] = zs.read(r.target)
-                elif r.type == "comments":
-                    dest = _next_free(taken, "xl/comments{}.xml")
-                    patch.replace[dest] = zs.read(r.target)
-                    overrides_add[dest] = CONTENT_TYPE["comments"]
-                else:
-                    raise WorkbookError(f"cannot transplant a {r.type} part of sheet {name}")
-                rel_ids[r.id] = r.id
-                new_rels.append(Rel(r.id, r.type, dest, r.raw_type))
-            xml = transplant_sheet_xml(zs.read(new_part).decode("utf-8"), styles, strings, rel_ids)
-            if name not in added:
-                xml = keep_code_name(zt.read(old_part).decode("utf-8"), xml)
-            patch.replace[old_part] = xml.encode("utf-8")
-            patch.delete.discard(old_part)
+            part = t.sheets[name]
+            new_rels = _transplant_parts(zs, s_sheets[name], name, t)
+            xml = transplant_sheet_xml(zs.read(s_sheets[name]).decode("utf-8"), styles, strings,
+                                       {r.id: r.id for r in new_rels})
+            t.patch.replace[part] = set_code_name(xml, t.code_names.get(name)).encode("utf-8")
+            t.patch.delete.discard(part)
             if new_rels:
-                patch.replace[rels_part(old_part)] = write_rels(old_part, new_rels)
-                patch.delete.discard(rels_part(old_part))
-            elif rels_part(old_part) in zt.NameToInfo:
-                patch.delete.add(rels_part(old_part))
+                t.patch.replace[rels_part(part)] = write_rels(part, new_rels)
+                t.patch.delete.discard(rels_part(part))
+            elif rels_part(part) in zt.NameToInfo:
+                t.patch.delete.add(rels_part(part))
             if progress:
                 progress(name)
-
-        patch.replace[STYLES] = styles.result().encode("utf-8")
-        # Excel rebuilds the calculation chain; a stale one that names replaced cells is an error.
-        if "xl/calcChain.xml" in zt.NameToInfo:
-            patch.delete.add("xl/calcChain.xml")
-            wb_rels = [r for r in wb_rels if r.type != "calcChain"]
-            patch.replace[rels_part(WORKBOOK)] = write_rels(WORKBOOK, wb_rels)
-        patch.delete -= set(patch.replace)
-        for part in patch.delete:
-            content_types = re.sub(rf'<Override PartName="/{re.escape(part)}"[^>]*/>', "", content_types)
-        additions = "".join(f'<Override PartName="/{p}" ContentType="{c}"/>' for p, c in overrides_add.items()
-                            if f'PartName="/{p}"' not in content_types)
-        if 'Extension="vml"' not in content_types:
-            additions = f'<Default Extension="vml" ContentType="{CONTENT_TYPE["vml"]}"/>' + additions
-        content_types = content_types.replace("</Types>", additions + "</Types>")
-        patch.replace[CONTENT_TYPES] = content_types.encode("utf-8")
-        rewrite(zt, out, patch.replace, patch.delete)
+        rewrite(zt, out, t.finish(styles.result()).replace, t.patch.delete)
     return added
