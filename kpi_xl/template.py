@@ -33,6 +33,8 @@ TEMPLATE_YEAR = 2026
 """The template's year: its `OpeningDate` is 1 January of it (``kpi-xl new`` uses the current year)."""
 CREATED = dt.datetime(TEMPLATE_YEAR, 1, 1)
 """The template's fixed creation date (document properties)."""
+SAMPLE_END = f"{TEMPLATE_YEAR}-12"
+"""The screenshots' sample ends here (the calendar year :data:`TEMPLATE_YEAR`), whatever today is."""
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
@@ -101,7 +103,7 @@ def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
     from .sample import sample_data
     from .workbook import write_tracker
 
-    data = sample_data()
+    data = sample_data(SAMPLE_END)
     outdir.mkdir(exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:

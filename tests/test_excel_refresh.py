@@ -13,7 +13,7 @@ from kpi_xl.report import COLORS, OUTPUT_SHEETS, build_report
 from kpi_xl.sample import sample_data
 from kpi_xl.workbook import FORECAST_HEADER_ROW, FORECAST_HEADERS, OUTPUT_HEADER_ROW, write_tracker
 
-from .conftest import pre_forecast_tracker
+from .conftest import SAMPLE_END, pre_forecast_tracker
 from .fake_excel import fake_book_from_file
 
 TODAY = dt.date(2026, 11, 25)
@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 11, 25)
 
 @pytest.fixture(scope="module")
 def sample_file(tmp_path_factory):
-    data = sample_data()
+    data = sample_data(SAMPLE_END)
     return write_tracker(tmp_path_factory.mktemp("excel") / "sample.xlsm", data.ads, data.ledger, data.settings)
 
 

@@ -292,10 +292,12 @@ def test_the_template_reads_as_a_valid_empty_tracker():
 
 
 def test_an_openpyxl_round_trip_keeps_the_vba_the_button_and_the_data(tmp_path):
-    from kpi_xl.sample import STORY_MONTH, sample_data
+    from kpi_xl.sample import sample_data
+
+    from .conftest import SAMPLE_END
     from kpi_xl.workbook import write_tracker
 
-    data = sample_data()
+    data = sample_data(SAMPLE_END)
     original = write_tracker(tmp_path / "tracker.xlsm", data.ads, data.ledger, data.settings)
     copy = tmp_path / "copy.xlsm"
     wb = openpyxl.load_workbook(original, keep_vba=True)  # what a user's script does
@@ -308,7 +310,7 @@ def test_an_openpyxl_round_trip_keeps_the_vba_the_button_and_the_data(tmp_path):
     assert f"[0]!{REFRESH_MACRO}".encode() in part(copy, "xl/drawings/" + vml)
     before, after = read_tracker(original), read_tracker(copy)
     # approx: two reads of the same rows may differ in the last bit (polars sums in parallel).
-    a, b = after.kpis(STORY_MONTH), before.kpis(STORY_MONTH)
+    a, b = after.kpis(data.story_month), before.kpis(data.story_month)
     assert {k: v is None for k, v in a.items()} == {k: v is None for k, v in b.items()}
     assert {k: v for k, v in a.items() if v is not None} == pytest.approx(
         {k: v for k, v in b.items() if v is not None}, rel=1e-12)
