@@ -1,11 +1,12 @@
-"""The KPI core: every KPI of SPEC.md, as pure functions of the sums of a selection.
+"""The KPI core: every KPI of the tracker, as pure functions of the sums of a selection.
 
 Numbers in, numbers out: no I/O, no Excel, no data frames.  Each KPI is a
 function whose parameter names are the figures (or earlier KPIs) it needs; its
-docstring's first line is its formula, the single text that the README, the
-Excel function help and the docs show.  :data:`KPIS` keeps them in the order
-they are computed and shown; :data:`KPI_IDS` is the one list of ids used by
-the command line, JSON, the Excel functions and the docs.
+docstring's first line is its formula, the single text that the Excel function
+help and the docs show (``docs/kpis.md`` is generated from these docstrings).
+:data:`KPIS` keeps them in the order they are computed and shown;
+:data:`KPI_IDS` is the one list of ids used by the command line, JSON, the
+Excel functions and the docs.
 
 Undefined ratios follow one policy, in :func:`ratio`: a zero denominator gives
 ``None`` (``null`` in JSON, ``#DIV/0!`` in Excel, an empty cell on a summary
@@ -191,7 +192,7 @@ class Figures:
 
     ``other_income``, ``other_expense``, ``non_cash_income`` and
     ``non_cash_expense`` are the sums of the `Ledger` types of the same names
-    (what an accounting file holds beyond SPEC's five types: subsidies,
+    (what an accounting file holds beyond the five everyday types: subsidies,
     interest, exceptional items, depreciation, provisions, stock variation).
     They are part of ``net_profit``; the first two move cash, the last two do
     not.
@@ -546,7 +547,7 @@ def tax(tax: float) -> float:
 def other_income(other_income: float) -> float:
     """Σ Other income
 
-    A `Ledger` type beyond SPEC's five (subsidies, interest received, exceptional income); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five everyday ones (subsidies, interest received, exceptional income); 0 in a tracker that does not use it.
 
     >>> other_income(120.0)
     120.0
@@ -558,7 +559,7 @@ def other_income(other_income: float) -> float:
 def other_expense(other_expense: float) -> float:
     """Σ Other expense
 
-    A `Ledger` type beyond SPEC's five (interest paid, exceptional charges); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five everyday ones (interest paid, exceptional charges); 0 in a tracker that does not use it.
 
     >>> other_expense(120.0)
     120.0
@@ -570,7 +571,7 @@ def other_expense(other_expense: float) -> float:
 def non_cash_income(non_cash_income: float) -> float:
     """Σ Non-cash income
 
-    A `Ledger` type beyond SPEC's five (provision reversals, stock increase: profit, not cash); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five everyday ones (provision reversals, stock increase: profit, not cash); 0 in a tracker that does not use it.
 
     >>> non_cash_income(120.0)
     120.0
@@ -582,7 +583,7 @@ def non_cash_income(non_cash_income: float) -> float:
 def non_cash_expense(non_cash_expense: float) -> float:
     """Σ Non-cash expense
 
-    A `Ledger` type beyond SPEC's five (depreciation, provisions, stock decrease: profit, not cash); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five everyday ones (depreciation, provisions, stock decrease: profit, not cash); 0 in a tracker that does not use it.
 
     >>> non_cash_expense(120.0)
     120.0
@@ -595,7 +596,7 @@ def net_profit(operating_profit: float, owner_pay: float, tax: float, other_inco
                other_expense: float = 0.0, non_cash_income: float = 0.0, non_cash_expense: float = 0.0) -> float:
     """operating_profit − owner_pay − tax + other_income − other_expense + non_cash_income − non_cash_expense
 
-    The last four are the `Ledger` types beyond SPEC's five (0 in a tracker
+    The last four are the `Ledger` types beyond the five everyday ones (0 in a tracker
     that does not use them): with them, the net profit of an imported French
     FEC is the accounting result, Σ class 7 − Σ class 6.
 

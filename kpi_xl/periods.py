@@ -1,4 +1,4 @@
-"""Periods and selections, written exactly as SPEC.md writes them.
+"""Periods and selections, written the way people write them.
 
 A period is ``2026-03`` (a month), ``2026-Q1`` (a quarter), ``2026`` (a year),
 a date (its month: ``2026-03-15``, or a ``datetime.date``) or blank

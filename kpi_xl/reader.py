@@ -13,7 +13,7 @@ and is checked with vectorised filters.  Only a column with a wrong-typed cell
 python-calamine, which keeps each cell's own type, to say exactly which cells
 are wrong and what they hold.
 
-Errors and warnings (see the README's "Validation" table):
+Errors and warnings (see "Validation" in ``docs/workbook.md``):
 
 * errors — a missing table, header, or named Setting; a renamed header; text
   where a number or date belongs (including numbers pasted as text such as

@@ -1,7 +1,7 @@
 """What a tracker holds: the input tables, their headers and the named Settings.
 
 This module is the single description of the workbook's input contract
-(SPEC.md, "Workbook"); the reader validates against it and the template is
+(``docs/workbook.md``); the reader validates against it and the template is
 built from it.
 """
 
@@ -49,8 +49,8 @@ ADS = TableSpec(
 
 LEDGER_TYPES = ("Revenue", "Variable cost", "Fixed cost", "Owner pay", "Tax",
                 "Other income", "Other expense", "Non-cash income", "Non-cash expense")
-"""The `Ledger` types: SPEC's five, then four that an accounting file needs (see the README's
-"Ledger types"): income and expense outside sales and operations (subsidies, interest,
+"""The `Ledger` types: the five everyday ones, then four that an accounting file needs (see
+``docs/workbook.md``, "Ledger types"): income and expense outside sales and operations (subsidies, interest,
 exceptional items) and entries that change the profit but not the cash (depreciation,
 provisions, stock variation)."""
 
@@ -79,7 +79,7 @@ PLAN = TableSpec(
 ADS_SUMS = ("impressions", "clicks", "spend", "leads", "calls", "customers", "revenue")
 """KPI ids of the `Ads` sums, in the order of the table's number columns."""
 
-# Ledger Type → the name of its monthly sum: a KPI id for SPEC's five types, a field of
+# Ledger Type → the name of its monthly sum: a KPI id for the five everyday types, a field of
 # kpi_xl.metrics.Figures (part of net_profit and cash_end) for the four others.
 LEDGER_SUMS = {
     "Revenue": "sales",

@@ -80,7 +80,7 @@ class Target:
 
 
 def targets(tracker: Tracker) -> list[Target]:
-    """The alert rules of SPEC.md ("Alerts"); a blank target gives no alert."""
+    """The alert rules (``docs/workbook.md``, "Alerts"); a blank target gives no alert."""
     s = tracker.settings
     return [
         Target("roas", "TargetROAS", "min", s.target_roas, "red"),

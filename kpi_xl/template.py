@@ -97,7 +97,7 @@ def _print_buttons(src: Path, dst: Path) -> None:
 
 
 def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
-    """The README's pictures of a refreshed ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
+    """The docs' pictures of a refreshed ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
     from .refresh import refresh
     from .render import sheet_pages, to_pdf, to_png
     from .sample import sample_data

@@ -3,7 +3,7 @@
 One builder for every tracker kpi_xl writes — the committed template
 (``workbook/KPI_Template.xlsm``, see :mod:`kpi_xl.template`), ``kpi-xl new``
 (with or without sample rows) and ``kpi-xl demo`` — so they cannot drift.
-The layout follows SPEC.md ("Workbook"):
+The layout (``docs/workbook.md``):
 
 =============  ======================================================  ==========
 sheet          holds                                                   written by
