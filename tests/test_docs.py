@@ -134,7 +134,20 @@ def help_of(*args: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("command", [None, "kpis", "new", "refresh", "import", "demo"])
+COMMANDS = list(typer.main.get_command(app).commands)
+
+
+def test_every_command_uses_the_conventional_help():
+    from kpi_xl.cli import Command, Group
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, Group)
+    assert COMMANDS == ["kpis", "new", "refresh", "import", "demo"]
+    for name, command in root.commands.items():
+        assert isinstance(command, Command), f"@app.command({name!r}, cls=Command)"
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
 def test_help_reads_the_usual_way(command):
     page = help_of(*([command] if command else []))
     for placeholder in ("<str>", "<bool>", "<path>", "<int>", "list[", "{path}", "{PATH}"):
