@@ -25,6 +25,7 @@ from .metrics import KPIS, Value
 from .periods import Selection
 from .reader import read_tracker
 
+
 def _conventional(params: list) -> list:
     """Help written the usual Unix way, whatever typer's version renders.
 

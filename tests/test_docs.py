@@ -142,7 +142,6 @@ def test_every_command_uses_the_conventional_help():
 
     root = typer.main.get_command(app)
     assert isinstance(root, Group)
-    assert COMMANDS == ["kpis", "new", "refresh", "import", "demo"]
     for name, command in root.commands.items():
         assert isinstance(command, Command), f"@app.command({name!r}, cls=Command)"
 
