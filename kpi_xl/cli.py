@@ -23,11 +23,47 @@ from .errors import ArgumentError, InputError, KpiXlError, Problem, WorkbookErro
 from .formatting import clean_number, format_value
 from .layout import OUTPUT_SHEETS
 from .metrics import REGISTRY, Value
-from .periods import Selection, month_label, parse_period
+from .periods import Selection
 from .reader import read_tracker
 from .texts import texts
 
+
+def _conventional(params: list) -> list:
+    """Help written the usual Unix way, whatever typer's version renders.
+
+    Every parameter that takes a value declares its metavar (``PATH``,
+    ``FILE``, ``TEXT``, ``PERIOD``…); a flag shows none (recent typer versions
+    would show ``<bool>``); an argument reads ``PATH`` in the usage line and
+    in its row (not ``{path}`` or ``<path>``).  ``tests/test_docs.py`` checks
+    the rendered help.
+    """
+    for param in params:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+        elif param.param_type_name == "argument":
+            def usage(ctx, param=param):
+                name = param.metavar if param.required else f"[{param.metavar}]"
+                return [name + ("..." if param.nargs != 1 else "")]
+
+            param.get_usage_pieces = usage
+            param.display_type_rich = lambda ctx: None  # the metavar is already in the name column
+    return params
+
+
+class Command(typer.core.TyperCommand):
+    """A `kpi-xl` subcommand: pass ``cls=Command`` to ``app.command``."""
+
+    def get_params(self, ctx):
+        return _conventional(super().get_params(ctx))
+
+
+class Group(typer.core.TyperGroup):
+    def get_params(self, ctx):
+        return _conventional(super().get_params(ctx))
+
+
 app = typer.Typer(
+    cls=Group,
     add_completion=False,
     no_args_is_help=True,
     help="kpi-xl: an Excel tracker that tells you every month whether your ads pay "
@@ -109,13 +145,16 @@ def kpi_table(columns: dict[str, dict[str, Value]], currency: str, title: str | 
     return table
 
 
-@app.command()
+@app.command(cls=Command)
 def kpis(
-    path: Path = typer.Argument(..., help="The tracker workbook (.xlsm or .xlsx)."),
-    period: Optional[str] = typer.Option(None, "--period", "-p",
-                                         help="2026-03, 2026-Q1, 2026 or a date (its month). Default: everything."),
-    channel: Optional[str] = typer.Option(None, "--channel", "-c", help="Only this channel (case ignored)."),
-    campaign: Optional[str] = typer.Option(None, "--campaign", help="Only this campaign (case ignored)."),
+    path: Path = typer.Argument(..., metavar="PATH", help="The tracker workbook (.xlsm or .xlsx)."),
+    period: Optional[str] = typer.Option(
+        None, "--period", "-p", metavar="PERIOD",
+        help="A month (2026-03), a quarter (2026-Q1), a year (2026) or a date (its month). Default: everything."),
+    channel: Optional[str] = typer.Option(None, "--channel", "-c", metavar="TEXT",
+                                          help="Only the Ads rows of this channel (case ignored)."),
+    campaign: Optional[str] = typer.Option(None, "--campaign", metavar="TEXT",
+                                           help="Only the Ads rows of this campaign (case ignored)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object keyed by KPI id (null: undefined)."),
 ) -> None:
     """Print the KPIs of a selection: a table, or JSON with --json."""
@@ -154,10 +193,11 @@ def _write_new(path: Path, sample: bool, force: bool) -> str:
     return words("cli.new.sample", ads=f"{len(data.ads):,}", ledger=f"{len(data.ledger):,}")
 
 
-@app.command()
+@app.command(cls=Command)
 def new(
-    path: Path = typer.Argument(..., help="The new tracker (.xlsm; .xlsx for one without macros)."),
-    sample: bool = typer.Option(False, "--sample", help="Fill it with a year of realistic sample data."),
+    path: Path = typer.Argument(..., metavar="PATH", help="The new tracker (.xlsm; .xlsx for one without macros)."),
+    sample: bool = typer.Option(False, "--sample",
+                                help="Fill it with twelve months of realistic sample data, up to last month."),
     force: bool = typer.Option(False, "--force", help="Replace PATH if it exists."),
 ) -> None:
     """Create a fresh tracker from the template (refuses to replace a file unless --force)."""
@@ -199,11 +239,11 @@ def _print_refresh(result) -> None:
             out.print(f"  {line}", highlight=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(cls=Command)
 def refresh(
-    path: Path = typer.Argument(..., help="The tracker workbook (.xlsm or .xlsx)."),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o",
-                                            help="Write the refreshed workbook here and leave PATH as it is."),
+    path: Path = typer.Argument(..., metavar="PATH", help="The tracker workbook (.xlsm or .xlsx)."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
+                                            help="Write the refreshed workbook here and leave the tracker as it is."),
 ) -> None:
     """What the Refresh KPIs button does, without Excel: summary sheets, alerts and charts.
 
@@ -225,9 +265,9 @@ def _import(path: Path, files: list[Path], ads: list[Path], fec: list[Path], dat
                             dry_run=dry_run, progress=progress)
 
 
-@app.command("import")
+@app.command("import", cls=Command)
 def import_(
-    path: Path = typer.Argument(..., help="The tracker workbook (.xlsm or .xlsx)."),
+    path: Path = typer.Argument(..., metavar="PATH", help="The tracker workbook (.xlsm or .xlsx)."),
     files: Optional[list[Path]] = typer.Argument(
         None, show_default=False, metavar="FILE",
         help="More files after --ads or --fec (--ads A.csv B.csv): each is recognised from its content."),
@@ -245,8 +285,8 @@ def import_(
         None, "--map", show_default=False, metavar="PREFIX=TYPE",
         help='PREFIX=TYPE: the Ledger Type of FEC accounts starting with PREFIX ("6226=Variable cost"; '
              '"791=none" leaves them out). Repeatable; the longest prefix wins.'),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o",
-                                            help="Write the result here and leave PATH as it is."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
+                                            help="Write the result here and leave the tracker as it is."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the files and count the new rows; write nothing."),
 ) -> None:
     """Append rows from ad exports (to Ads) and FEC files (to Ledger), skipping rows already there.
@@ -274,13 +314,18 @@ def import_(
         _say(f"Nothing new: {result.path} is unchanged ({skipped:,} rows already there).")
 
 
-@app.command()
+@app.command(cls=Command)
 def demo(
-    out_path: Path = typer.Option(Path("kpi-demo.xlsm"), "--out", "-o",
+    out_path: Path = typer.Option(Path("kpi-demo.xlsm"), "--out", "-o", metavar="PATH",
                                   help="Where to write the demo tracker (replaced if it exists)."),
 ) -> None:
-    """Build a tracker from built-in sample data, refresh it, and summarise it (the story month side by side)."""
-    from .sample import STORY_MONTH, sample_data
+    """Build a tracker from built-in sample data, refresh it, and summarise it.
+
+    The sample covers the twelve months up to the last complete one. The
+    summary puts its story month (the month the lead form changed) beside
+    the month before, and the whole twelve months.
+    """
+    from .sample import sample_data
     from .workbook import write_tracker
 
     data = sample_data()
@@ -289,28 +334,32 @@ def demo(
     result = _run(_refresh, out_path, None)
     _print_refresh(result)
     tracker = result.tracker
-    story = parse_period(STORY_MONTH)
-    before = month_label(story.first - 1)
-    columns = {
-        before: tracker.kpis(before),
-        STORY_MONTH: tracker.kpis(STORY_MONTH),
-        "Year 2026": tracker.kpis("2026"),
-    }
-    out.print(kpi_table(columns, tracker.settings.currency,
-                        title=f"{out_path.name}: {before} against {STORY_MONTH}, and the whole year"))
-    a, b = columns[before], columns[STORY_MONTH]
+    story, before = data.story_month, data.before_story
+    columns = {story: tracker.kpis(story), before: tracker.kpis(before), data.span: tracker.kpis()}
+    out.print()
+    currency = tracker.settings.currency
+    out.print(kpi_table(columns, currency,
+                        title=f"{out_path.name}: {story} against {before}, and all 12 months ({data.span})"))
+    a, b = columns[before], columns[story]
     out.print(
-        f"\nIn {STORY_MONTH} the cost per lead went {_change(a['cpl'], b['cpl'])} while the cost per click went "
-        f"{_change(a['cpc'], b['cpc'])}, the cost per customer {_change(a['cac'], b['cac'])} "
-        f"and net profit {_change(a['net_profit'], b['net_profit'])}: every step of the funnel matters.",
-        highlight=False,
+        f"\nIn {story}, against {before}, the cost per lead went {_change(a['cpl'], b['cpl'])} while the cost "
+        f"per click went {_change(a['cpc'], b['cpc'])}, the cost per customer {_change(a['cac'], b['cac'])} "
+        f"and net profit from {format_value('net_profit', a['net_profit'], currency)} to "
+        f"{format_value('net_profit', b['net_profit'], currency)}: the lead form had gained qualifying "
+        f"questions, and every step of the funnel matters.",
+        highlight=False, soft_wrap=True,
     )
 
 
 def _change(before: Value, after: Value) -> str:
+    """A relative change as the Dashboard writes it, with a true minus sign.
+
+    >>> _change(10.0, 21.0), _change(10.0, 8.8), _change(0.0, 5.0)
+    ('+110%', '−12%', 'from — to —')
+    """
     if before is None or after is None or before == 0:
         return "from — to —"
-    return f"{(after - before) / abs(before):+.0%}"
+    return f"{(after - before) / abs(before):+.0%}".replace("-", "−")
 
 
 def version_callback(value: bool) -> None:

@@ -2,10 +2,11 @@
 
 Numbers in, numbers out: no I/O, no Excel, no data frames.  Each KPI is a
 function whose parameter names are the figures (or earlier KPIs) it needs; its
-docstring's first line is its formula, the single text that the README, the
-Excel function help and the docs show.  :data:`REGISTRY` keeps them in the order
-they are computed and shown; :data:`KPI_IDS` is the one list of ids used by
-the command line, JSON, the Excel functions and the docs.
+docstring's first line is its formula, the single text that the Excel function
+help and the docs show (``docs/kpis.md`` is generated from these docstrings).
+:data:`REGISTRY` keeps them in the order they are computed and shown;
+:data:`KPI_IDS` is the one list of ids used by the command line, JSON, the
+Excel functions and the docs.
 
 Undefined ratios follow one policy, in :func:`ratio`: a zero denominator gives
 ``None`` (``null`` in JSON, ``#DIV/0!`` in Excel, an empty cell on a summary
@@ -192,7 +193,7 @@ class Figures:
 
     ``other_income``, ``other_expense``, ``non_cash_income`` and
     ``non_cash_expense`` are the sums of the `Ledger` types of the same names
-    (what an accounting file holds beyond the five basic types: subsidies,
+    (what an accounting file holds beyond the five everyday types: subsidies,
     interest, exceptional items, depreciation, provisions, stock variation).
     They are part of ``net_profit``; the first two move cash, the last two do
     not.
@@ -547,7 +548,7 @@ def tax(tax: float) -> float:
 def other_income(other_income: float) -> float:
     """Σ Other income
 
-    A `Ledger` type beyond the five basic ones (subsidies, interest received, exceptional income); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five everyday ones (subsidies, interest received, exceptional income); 0 in a tracker that does not use it.
 
     >>> other_income(120.0)
     120.0
@@ -559,7 +560,7 @@ def other_income(other_income: float) -> float:
 def other_expense(other_expense: float) -> float:
     """Σ Other expense
 
-    A `Ledger` type beyond the five basic ones (interest paid, exceptional charges); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five everyday ones (interest paid, exceptional charges); 0 in a tracker that does not use it.
 
     >>> other_expense(120.0)
     120.0
@@ -571,7 +572,7 @@ def other_expense(other_expense: float) -> float:
 def non_cash_income(non_cash_income: float) -> float:
     """Σ Non-cash income
 
-    A `Ledger` type beyond the five basic ones (provision reversals, stock increase: profit, not cash); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five everyday ones (provision reversals, stock increase: profit, not cash); 0 in a tracker that does not use it.
 
     >>> non_cash_income(120.0)
     120.0
@@ -583,7 +584,7 @@ def non_cash_income(non_cash_income: float) -> float:
 def non_cash_expense(non_cash_expense: float) -> float:
     """Σ Non-cash expense
 
-    A `Ledger` type beyond the five basic ones (depreciation, provisions, stock decrease: profit, not cash); 0 in a tracker that does not use it.
+    A `Ledger` type beyond the five everyday ones (depreciation, provisions, stock decrease: profit, not cash); 0 in a tracker that does not use it.
 
     >>> non_cash_expense(120.0)
     120.0
@@ -596,7 +597,7 @@ def net_profit(operating_profit: float, owner_pay: float, tax: float, other_inco
                other_expense: float = 0.0, non_cash_income: float = 0.0, non_cash_expense: float = 0.0) -> float:
     """operating_profit − owner_pay − tax + other_income − other_expense + non_cash_income − non_cash_expense
 
-    The last four are the `Ledger` types beyond the five basic ones (0 in a tracker
+    The last four are the `Ledger` types beyond the five everyday ones (0 in a tracker
     that does not use them): with them, the net profit of an imported French
     FEC is the accounting result, Σ class 7 − Σ class 6.
 

@@ -13,7 +13,7 @@ and is checked with vectorised filters.  Only a column with a wrong-typed cell
 python-calamine, which keeps each cell's own type, to say exactly which cells
 are wrong and what they hold.
 
-Errors and warnings (see the README's "Validation" table):
+Errors and warnings (see "Validation" in ``docs/workbook.md``):
 
 * errors — a missing table, header, or named Setting; a renamed header; text
   where a number or date belongs (including numbers pasted as text such as
@@ -106,7 +106,7 @@ def describe(value: object) -> str:
 
 # --- cell-by-cell checks (the slow path, and Settings) --------------------------
 
-_EXPECTED = {
+EXPECTED = {
     "date": "a date",
     "month": "a month (2027-02) or a date",
     "text": "text",
@@ -127,7 +127,7 @@ def check_cell(kind: str, value: object) -> tuple[object, str | None]:
     """
     if value is None or value == "":
         return None, None
-    expected = f"expected {_EXPECTED[kind]}, found {describe(value)}"
+    expected = f"expected {EXPECTED[kind]}, found {describe(value)}"
     typed = _CHECKS[kind](value)
     return (None, expected) if typed is None else (typed, None)
 
@@ -186,7 +186,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
 
 # --- Settings ------------------------------------------------------------------
 
-_SETTING_EXPECTED = {
+SETTING_EXPECTED = {
     "currency": "a currency code (EUR, USD…)",
     "money": "a number",
     "date": "a date",
@@ -208,7 +208,7 @@ def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
     'expected a percentage (e.g. 1%), found 1.5'
     """
     kind = SETTING_KINDS[setting.kind]
-    expected = f"expected {_SETTING_EXPECTED[kind.name]}, found {describe(value)}"
+    expected = f"expected {SETTING_EXPECTED[kind.name]}, found {describe(value)}"
     if value is None or value == "":
         if setting.blank_ok:
             return None, None
@@ -464,7 +464,7 @@ def _check_rows(spec: TableSpec, table: TableInfo, headers: dict[str, str], fram
         if col.kind in ("date", "month"):
             bad = frame.filter(c.is_null())
             _report(problems, table, col.header, actual, bad,
-                    lambda r, k=col.kind: f"expected {_EXPECTED[k]}, found a blank cell (the row has other values)",
+                    lambda r, k=col.kind: f"expected {EXPECTED[k]}, found a blank cell (the row has other values)",
                     kind="blank-date")
         elif col.kind == "count":
             bad = frame.filter((c < 0) | (c != c.floor()))
@@ -478,7 +478,7 @@ def _check_rows(spec: TableSpec, table: TableInfo, headers: dict[str, str], fram
             known = c.str.strip_chars().str.to_lowercase().is_in(list(_TYPE_BY_KEY))
             bad = frame.filter(c.is_null() | ~known)
             _report(problems, table, col.header, actual, bad,
-                    lambda r, h=col.header: f"expected {_EXPECTED['ledger_type']}, found {describe(r[h])}",
+                    lambda r, h=col.header: f"expected {EXPECTED['ledger_type']}, found {describe(r[h])}",
                     kind="type")
     if spec is ADS:
         h = headers

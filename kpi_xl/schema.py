@@ -1,6 +1,6 @@
 """What a tracker holds: the input tables, their headers and the named Settings.
 
-This module is the single description of the workbook's input contract: the
+This module is the single description of the workbook's input contract (``docs/workbook.md``): the
 reader validates against it, the template is built from it (its Excel data
 validations follow the same bounds), and the defaults of
 :class:`kpi_xl.tracker.Settings` come from it.  What each column or setting
@@ -47,8 +47,8 @@ ADS = TableSpec("Ads", (
 
 LEDGER_TYPES = ("Revenue", "Variable cost", "Fixed cost", "Owner pay", "Tax",
                 "Other income", "Other expense", "Non-cash income", "Non-cash expense")
-"""The `Ledger` types: the five of a small business's own bookkeeping, then four that an accounting
-file needs (see the docs' "Ledger types"): income and expense outside sales and operations (subsidies, interest,
+"""The `Ledger` types: the five everyday ones, then four that an accounting file needs (see
+``docs/workbook.md``, "Ledger types"): income and expense outside sales and operations (subsidies, interest,
 exceptional items) and entries that change the profit but not the cash (depreciation,
 provisions, stock variation)."""
 
@@ -71,7 +71,7 @@ PLAN = TableSpec("Plan", (
 ADS_SUMS = ("impressions", "clicks", "spend", "leads", "calls", "customers", "revenue")
 """KPI ids of the `Ads` sums, in the order of the table's number columns."""
 
-# Ledger Type → the name of its monthly sum: a KPI id for the five basic types, a field of
+# Ledger Type → the name of its monthly sum: a KPI id for the five everyday types, a field of
 # kpi_xl.metrics.Figures (part of net_profit and cash_end) for the four others.
 LEDGER_SUMS = {
     "Revenue": "sales",

@@ -19,6 +19,20 @@ D = dt.date
 DATA = Path(__file__).resolve().parent / "data"
 """Real exports (and their independently checked figures), see data/README.md."""
 
+SAMPLE_END = "2026-12"
+"""The sample the tests use ends here, whatever today is: ``sample_data(SAMPLE_END)`` is the calendar
+year 2026 (story month May), so every figure a test asserts stays reproducible."""
+
+
+@pytest.fixture
+def pinned_sample(monkeypatch):
+    """``kpi-xl demo`` and ``kpi-xl new --sample`` write the sample ending :data:`SAMPLE_END`, as if today
+    were in the month after it."""
+    import kpi_xl.sample
+
+    monkeypatch.setattr(kpi_xl.sample, "last_complete_month", lambda today=None: SAMPLE_END)
+    return SAMPLE_END
+
 # The hand-worked tracker of tests/test_kpis_by_hand.py: every figure there is
 # computed on paper from these rows.
 HAND_ADS = [

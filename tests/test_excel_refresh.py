@@ -16,7 +16,7 @@ from kpi_xl.sample import sample_data
 from kpi_xl.texts import texts
 from kpi_xl.workbook import output_headers, write_tracker
 
-from .conftest import pre_forecast_tracker
+from .conftest import SAMPLE_END, pre_forecast_tracker
 from .fake_excel import fake_book_from_file
 
 FORECAST_HEADERS = [h for h, _ in output_headers("Forecast", texts())]
@@ -26,7 +26,7 @@ TODAY = dt.date(2026, 11, 25)
 
 @pytest.fixture(scope="module")
 def sample_file(tmp_path_factory):
-    data = sample_data()
+    data = sample_data(SAMPLE_END)
     return write_tracker(tmp_path_factory.mktemp("excel") / "sample.xlsm", data.ads, data.ledger, data.settings)
 
 

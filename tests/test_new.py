@@ -12,10 +12,12 @@ from kpi_xl.cli import app
 from kpi_xl.dev.template import TEMPLATE, VBA_BIN
 from kpi_xl.metrics import KPI_IDS
 from kpi_xl.ooxml.compare import compare_packages
-from kpi_xl.periods import month_label, parse_period
+from kpi_xl.periods import month_label, month_start, parse_period
 from kpi_xl.reader import read_tracker
-from kpi_xl.sample import STORY_MONTH, sample_data
+from kpi_xl.sample import last_complete_month, sample_data
 from kpi_xl.tracker import Tracker
+
+from .conftest import SAMPLE_END
 
 
 def run(*args: str):
@@ -65,11 +67,11 @@ def test_new_xlsx_is_the_same_tracker_without_macros(tmp_path):
     assert read_tracker(path).kpis()["spend"] == 0
 
 
-def test_new_sample_then_kpis_json_through_the_core(tmp_path):
+def test_new_sample_then_kpis_json_through_the_core(tmp_path, pinned_sample):
     path = tmp_path / "t.xlsm"
     result = run("new", path, "--sample")
     assert result.exit_code == 0, result.output
-    data = sample_data()
+    data = sample_data(SAMPLE_END)
     assert f"{len(data.ads):,} Ads rows" in result.stderr
     result = run("kpis", path, "--period", "2026-03", "--json")
     assert result.exit_code == 0, result.output
@@ -80,12 +82,15 @@ def test_new_sample_then_kpis_json_through_the_core(tmp_path):
         assert values[kpi_id] is None if value is None else abs(values[kpi_id] - value) < 1e-6 * max(1, abs(value))
 
 
-def test_the_sample_tracker_tells_the_story(tmp_path):
+def test_the_sample_tracker_tells_the_story_and_ends_last_month(tmp_path):
     path = tmp_path / "t.xlsm"
-    assert run("new", path, "--sample").exit_code == 0
+    assert run("new", path, "--sample").exit_code == 0  # today's sample, not the tests' pinned one
     tracker = read_tracker(path)
-    before = tracker.kpis(month_label(parse_period(STORY_MONTH).first - 1))
-    after = tracker.kpis(STORY_MONTH)
+    data = sample_data()
+    assert month_label(tracker.months()[-1]) == data.last_month == last_complete_month()
+    assert tracker.settings.opening_date == month_start(parse_period(data.first_month).first)
+    before = tracker.kpis(data.before_story)
+    after = tracker.kpis(data.story_month)
     assert after["cpl"] > 1.6 * before["cpl"]  # the cost per lead roughly doubles…
     assert after["cpc"] < before["cpc"]  # …while the cost per click falls…
     assert after["net_profit"] > before["net_profit"]  # …and net profit rises

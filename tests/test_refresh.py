@@ -22,7 +22,7 @@ from kpi_xl.sample import sample_data
 from kpi_xl.texts import texts
 from kpi_xl.workbook import write_tracker
 
-from .conftest import digest, pre_forecast_tracker
+from .conftest import SAMPLE_END, digest, pre_forecast_tracker
 
 ALL_CHANNELS = texts()("ads_summary.total")
 
@@ -32,7 +32,7 @@ approx = pytest.approx
 
 @pytest.fixture(scope="module")
 def sample_xlsm(tmp_path_factory) -> Path:
-    data = sample_data()
+    data = sample_data(SAMPLE_END)
     return write_tracker(tmp_path_factory.mktemp("refresh") / "sample.xlsm", data.ads, data.ledger, data.settings,
                          data.plan)
 
@@ -84,7 +84,7 @@ def test_every_number_on_the_summary_sheets_is_what_kpis_json_gives(tracker_copy
 
 
 def test_the_story_month_is_told_in_what_changed(tmp_path):
-    data = sample_data()
+    data = sample_data(SAMPLE_END)
     until_may = [r for r in data.ads if r["Date"] < dt.date(2026, 6, 1)]
     ledger = [r for r in data.ledger if r["Date"] < dt.date(2026, 6, 1)]
     path = write_tracker(tmp_path / "may.xlsm", until_may, ledger, data.settings)

@@ -93,7 +93,7 @@ def ppm_pixels(path: Path) -> bytes:
     return pixels
 
 
-def test_libreoffice_shows_the_refreshed_sheets_with_alert_colours_and_charts(tmp_path):
+def test_libreoffice_shows_the_refreshed_sheets_with_alert_colours_and_charts(tmp_path, pinned_sample):
     import subprocess
 
     from kpi_xl.layout import ALERT_COLORS as COLORS

@@ -1,4 +1,4 @@
-"""The committed template: a fresh build, the VBA inside it, and the contracted sheets.
+"""The committed template: a fresh build, the VBA inside it, and the sheets of docs/workbook.md.
 
 When a test here fails after an intended change (layout, Excel functions,
 xlwings pin), rebuild with ``python -m kpi_xl.dev.template build`` and look at
@@ -228,7 +228,7 @@ def test_type_is_a_drop_down_of_the_five_types(book, sheet, letter):
     assert rule[2] == '"' + ",".join(LEDGER_TYPES) + '"'
 
 
-SPEC_DEFAULTS = {  # the documented defaults of the named Settings cells
+SETTING_DEFAULTS = {  # docs/workbook.md, "Settings"
     "Currency": "EUR", "OpeningCash": 0, "OpeningDate": dt.datetime(2026, 1, 1), "TargetROAS": 2,
     "MaxCAC": None, "MaxCPL": None, "MinCTR": None, "MinGrossMargin": None, "ReserveMonths": 3,
     "ForecastMonths": 6,
@@ -236,7 +236,7 @@ SPEC_DEFAULTS = {  # the documented defaults of the named Settings cells
 
 
 def test_every_setting_is_a_named_cell_with_its_default_a_note_and_a_format(book):
-    assert [s.name for s in SETTINGS] == list(SPEC_DEFAULTS)
+    assert [s.name for s in SETTINGS] == list(SETTING_DEFAULTS)
     ws = book["Settings"]
     formats = {"money": '"EUR"', "rate": "%", "date": "yyyy-mm-dd", "ratio": "×", "months": "0",
                "whole_months": "0", "currency": "General"}
@@ -245,7 +245,7 @@ def test_every_setting_is_a_named_cell_with_its_default_a_note_and_a_format(book
         sheet, cell = ref.split("!")
         assert sheet == "Settings", ref
         c = ws[cell.replace("$", "")]
-        assert c.value == SPEC_DEFAULTS[setting.name], setting.name
+        assert c.value == SETTING_DEFAULTS[setting.name], setting.name
         assert c.comment is not None and c.comment.text.startswith(f"{setting.name}: "), setting.name
         assert formats[setting.kind] in c.number_format, (setting.name, c.number_format)
         assert any(cell.replace("$", "") in str(dv.sqref) for dv in ws.data_validations.dataValidation), \
@@ -292,10 +292,12 @@ def test_the_template_reads_as_a_valid_empty_tracker():
 
 
 def test_an_openpyxl_round_trip_keeps_the_vba_the_button_and_the_data(tmp_path):
-    from kpi_xl.sample import STORY_MONTH, sample_data
+    from kpi_xl.sample import sample_data
     from kpi_xl.workbook import write_tracker
 
-    data = sample_data()
+    from .conftest import SAMPLE_END
+
+    data = sample_data(SAMPLE_END)
     original = write_tracker(tmp_path / "tracker.xlsm", data.ads, data.ledger, data.settings)
     copy = tmp_path / "copy.xlsm"
     wb = openpyxl.load_workbook(original, keep_vba=True)  # what a user's script does
@@ -308,17 +310,19 @@ def test_an_openpyxl_round_trip_keeps_the_vba_the_button_and_the_data(tmp_path):
     assert f"[0]!{REFRESH_MACRO}".encode() in part(copy, "xl/drawings/" + vml)
     before, after = read_tracker(original), read_tracker(copy)
     # approx: two reads of the same rows may differ in the last bit (polars sums in parallel).
-    a, b = after.kpis(STORY_MONTH), before.kpis(STORY_MONTH)
+    a, b = after.kpis(data.story_month), before.kpis(data.story_month)
     assert {k: v is None for k, v in a.items()} == {k: v is None for k, v in b.items()}
     assert {k: v for k, v in a.items() if v is not None} == pytest.approx(
         {k: v for k, v in b.items() if v is not None}, rel=1e-12)
     assert after.settings.max_cac == 650
 
 
-def test_the_readme_shows_the_committed_screenshots():
+def test_the_docs_show_the_committed_screenshots():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](docs/dashboard.png)" in readme
+    pages = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
     for name in SCREENSHOTS.values():
         path = ROOT / "docs" / name
-        assert f"](docs/{name})" in readme
+        assert f"](docs/{name})" in readme or f"]({name})" in pages, name
         assert path.stat().st_size < 300_000, f"{name}: keep screenshots modest"
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name

@@ -16,7 +16,7 @@ from kpi_xl.metrics import KPI_IDS
 from kpi_xl.sample import sample_data
 from kpi_xl.workbook import write_tracker
 
-from .conftest import HAND_ADS, HAND_LEDGER, HAND_SETTINGS
+from .conftest import HAND_ADS, HAND_LEDGER, HAND_SETTINGS, SAMPLE_END
 from .fake_excel import fake_book_from_file
 
 approx = pytest.approx
@@ -31,7 +31,7 @@ def fresh_cache():
 
 @pytest.fixture(scope="module")
 def sample_file(tmp_path_factory):
-    data = sample_data()
+    data = sample_data(SAMPLE_END)
     return write_tracker(tmp_path_factory.mktemp("udf") / "sample.xlsx", data.ads, data.ledger, data.settings)
 
 

@@ -1,6 +1,6 @@
 """Rendering a workbook without Excel: LibreOffice (headless) to PDF, poppler to PNG.
 
-For the tests (every sheet renders) and the README's screenshots
+For the tests (every sheet renders) and the docs' screenshots
 (``python -m kpi_xl.dev.template screenshots``).  LibreOffice runs with a private,
 throw-away profile so that it neither reads nor changes the user's, and only
 ever *converts*: a workbook saved by LibreOffice has a regenerated VBA project

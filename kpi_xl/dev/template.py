@@ -34,6 +34,8 @@ TEMPLATE_YEAR = 2026
 """The template's year: its `OpeningDate` is 1 January of it (``kpi-xl new`` uses the current year)."""
 CREATED = dt.datetime(TEMPLATE_YEAR, 1, 1)
 """The template's fixed creation date (document properties)."""
+SAMPLE_END = f"{TEMPLATE_YEAR}-12"
+"""The screenshots' sample ends here (the calendar year :data:`TEMPLATE_YEAR`), whatever today is."""
 
 PACKAGE = Path(__file__).resolve().parents[1]
 ROOT = PACKAGE.parent
@@ -94,13 +96,13 @@ def _print_buttons(src: Path, dst: Path) -> None:
 
 
 def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
-    """The README's pictures of a refreshed ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
+    """The docs' pictures of a refreshed ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
     from ..refresh import refresh
     from ..sample import sample_data
     from ..workbook import write_tracker
     from .render import sheet_pages, to_pdf, to_png
 
-    data = sample_data()
+    data = sample_data(SAMPLE_END)
     outdir.mkdir(exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,7 +8,7 @@ The recipe, so that every part either comes from Excel or is generated here:
    ``Module1``, the standalone runtime ``xlwings`` and the ``Dictionary``
    class it uses on the Mac.
 2. With pyOpenVBA: drop ``Module1``; add the standard module ``KpiXl``
-   (:func:`kpi_xl.vba.module_source`: ``RefreshKPIs``, the Excel-function
+   (:func:`kpi_xl.dev.vba.module_source`: ``RefreshKPIs``, the Excel-function
    wrappers, ``RegisterKPIFunctions``); give ``ThisWorkbook`` a
    ``Workbook_Open`` that registers the functions' help; make the document
    modules exactly ``ThisWorkbook`` plus one per template sheet

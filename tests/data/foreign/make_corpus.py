@@ -240,7 +240,7 @@ def make_prefixed(out: Path) -> None:
     """
     parts = read_parts(out / "pristine.xlsm")
     with zipfile.ZipFile(out / "pristine.xlsm") as z:
-        from kpi_xl.xlsxpatch import sheet_parts
+        from kpi_xl.ooxml.package import sheet_parts
 
         sheets = sheet_parts(z)
     targets = {"xl/workbook.xml", "xl/styles.xml", *(sheets[n] for n in PREFIXED_SHEETS)}
