@@ -362,6 +362,64 @@ def _change(before: Value, after: Value) -> str:
     return f"{(after - before) / abs(before):+.0%}".replace("-", "−")
 
 
+def _print_findings(findings) -> None:
+    for f in findings:
+        out.print(f"{f.severity} {f.part}: {f.message}", markup=False, highlight=False, soft_wrap=True)
+        if f.meaning:
+            out.print(f"  {f.meaning}", markup=False, highlight=False, soft_wrap=True, style="dim")
+
+
+def _doctor(path: Path, fix: bool, out_path: Optional[Path]) -> int:
+    from .doctor import diagnose, repair
+
+    words = texts()
+    name = path.name
+    try:
+        with _status(f"Checking {name}…"):
+            result = repair(path, out_path) if fix else None
+            diagnosis = result.after if result else diagnose(path)
+    except WorkbookError as e:  # no workbook at all: bad input, not a finding
+        raise ArgumentError(str(e)) from None
+    if result is not None:
+        if result.fixed:
+            _say(words("cli.doctor.fixed", file=out_path or path))
+            for line in result.fixed:
+                _say(f"  {line}")
+        else:
+            _say(words("cli.doctor.nothing_fixed", file=name))
+    if diagnosis.findings:
+        _say(words("cli.doctor.left" if result and result.fixed else "cli.doctor.findings", file=name,
+                   n=len(diagnosis.findings)))
+        _print_findings(diagnosis.findings)
+        if diagnosis.user_code and any(f.part == "xl/vbaProject.bin" for f in diagnosis.findings):
+            _say(words("cli.doctor.user_code", modules=", ".join(diagnosis.user_code)))
+        if not fix:
+            _say(words("cli.doctor.hint", file=name))
+    if diagnosis.input_problems:
+        raise InputError(diagnosis.input_problems)
+    if not diagnosis.findings:
+        _say(words("cli.doctor.clean", file=name))
+    return 1 if diagnosis.findings else 0
+
+
+@app.command(cls=Command)
+def doctor(
+    path: Path = typer.Argument(..., metavar="PATH", help="The tracker workbook (.xlsm or .xlsx)."),
+    fix: bool = typer.Option(False, "--fix", help="Repair what can be repaired, atomically, keeping your data "
+                                                  "and your own sheets."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
+                                            help="With --fix: write the repaired workbook here and leave PATH as "
+                                                 "it is."),
+) -> None:
+    """Check a tracker as Excel would read it: what Excel would repair, refuse or misread, and why.
+
+    Exit 0: nothing found; 1: findings (those --fix could not repair, with
+    --fix); 2: the tracker's input is invalid, or the file is no workbook.
+    """
+    code = _run(_doctor, path, fix, out_path)
+    raise typer.Exit(code)
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"kpi-xl {__version__}")

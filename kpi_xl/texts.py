@@ -220,6 +220,16 @@ EN: dict[str, str] = {
     "cli.refreshed.none": "no data yet",
     "cli.added_sheet": "  Added the {name} sheet, which this tracker lacked (made before it existed, or deleted "
                        "since).",
+    "cli.doctor.clean": "{file}: nothing to repair: Excel should open it as it is.",
+    "cli.doctor.findings": "{file}: {n} finding(s):",
+    "cli.doctor.hint": "kpi-xl doctor {file} --fix repairs what can be repaired.",
+    "cli.doctor.fixed": "Repaired {file}:",
+    "cli.doctor.nothing_fixed": "{file}: nothing that --fix can repair.",
+    "cli.doctor.left": "Still there after the repair ({n}):",
+    "cli.doctor.user_code": "Not replaced: the VBA project holds your own macros ({modules}); a new project "
+                            "would lose them. Export them (VBA editor › File › Export), then delete them and run "
+                            "--fix again.",
+    "cli.doctor.input": "{n} problem(s) in the tracker's input (as kpi-xl kpis lists them):",
     "selection.all": "all time",
     "selection.channel": "channel {name}",
     "selection.campaign": "campaign {name}",

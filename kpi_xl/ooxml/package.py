@@ -69,7 +69,12 @@ def read_rels(files: zipfile.ZipFile | Mapping[str, bytes], part: str) -> list[R
         return []
     folder = posixpath.dirname(part)
     out = []
-    for rel in ET.fromstring(data).findall(f"{{{PKG}}}Relationship"):
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as e:
+        raise WorkbookError(f"{rels_part(part)} is not well-formed XML ({e}): the file is damaged; "
+                            "kpi-xl doctor says more") from None
+    for rel in root.findall(f"{{{PKG}}}Relationship"):
         target = rel.get("Target", "")
         external = rel.get("TargetMode") == "External"
         if not external:
@@ -92,9 +97,18 @@ def write_rels(part: str, rels: list[Rel]) -> bytes:
             f'<Relationships xmlns="{PKG}">' + "".join(items) + "</Relationships>").encode()
 
 
+def parse_part(zf: zipfile.ZipFile, part: str) -> ET.Element:
+    """A small part's root element; a :class:`WorkbookError` naming the file and the part if it is not XML."""
+    try:
+        return ET.fromstring(zf.read(part))
+    except ET.ParseError as e:
+        raise WorkbookError(f"{zf.filename}: {part} is not well-formed XML ({e}): the file is damaged; "
+                            "kpi-xl doctor says more") from None
+
+
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → worksheet part name, in workbook order."""
-    root = ET.fromstring(zf.read(WORKBOOK))
+    root = parse_part(zf, WORKBOOK)
     rels = {r.id: r.target for r in read_rels(zf, WORKBOOK)}
     return {s.get("name", ""): rels[s.get(_R_ID)] for s in root.iter(f"{{{MAIN}}}sheet")}
 
@@ -180,10 +194,9 @@ def open_package(path: str | Path) -> zipfile.ZipFile:
 def read_package(path: str | Path) -> PackageInfo:
     """Sheets, workbook-level defined names and tables of an .xlsx/.xlsm file."""
     with open_package(path) as zf:
-        try:
-            root = ET.fromstring(zf.read(WORKBOOK))
-        except KeyError:
-            raise WorkbookError(f"{path}: not an Excel workbook (no {WORKBOOK})") from None
+        if WORKBOOK not in zf.NameToInfo:
+            raise WorkbookError(f"{path}: not an Excel workbook (no {WORKBOOK})")
+        root = parse_part(zf, WORKBOOK)
         rels = {r.id: r.target for r in read_rels(zf, WORKBOOK) if not r.external}
         sheets: dict[str, str] = {}
         for sheet in root.findall("m:sheets/m:sheet", NS):
@@ -199,7 +212,7 @@ def read_package(path: str | Path) -> PackageInfo:
             for rel in read_rels(zf, part):
                 if rel.external or rel.type != "table":
                     continue
-                t = ET.fromstring(zf.read(rel.target))
+                t = parse_part(zf, rel.target)
                 name = t.get("displayName") or t.get("name", "")
                 columns = tuple(c.get("name", "") for c in t.findall("m:tableColumns/m:tableColumn", NS))
                 tables[name.casefold()] = TableInfo(

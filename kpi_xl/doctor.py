@@ -1,0 +1,282 @@
+"""`kpi-xl doctor`: check a tracker's package as Excel would, and repair what can be repaired.
+
+:func:`diagnose` runs the package checks of :mod:`kpi_xl.ooxml.doctor` (what
+Excel would repair, refuse or misread), then the tracker's own: its output
+sheets, and whether its VBA project is this kpi-xl's (module by module,
+against the project packaged with this version).  :func:`repair` fixes, in
+a copy written atomically over the file:
+
+* a ``workbook.xml`` whose ``r:`` prefix is unbound (what kpi-xl 0.1 wrote
+  when it added a sheet to a workbook openpyxl had saved);
+* cell styles whose number format is defined nowhere (they fall back to
+  General; the refresh gives the output cells their formats again);
+* the VBA project: one LibreOffice rewrote (its two module lists disagree),
+  one another kpi-xl version embedded, or one whose document modules and the
+  sheets' code names disagree is replaced by this version's, and the
+  template's sheets and the workbook get back their code names — unless the
+  project holds macros of your own, which a replacement would lose (then it
+  says so and leaves the project alone);
+* missing or damaged output sheets, by a refresh (so the tracker's input must
+  be valid).
+
+The input sheets, the tables and every sheet you added are kept as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from . import layout as L
+from .errors import InputError, Problem, WorkbookError
+from .files import atomic_path
+from .ooxml.doctor import FORMATS, VBA, VBA_BROKEN, Finding, structure
+from .ooxml.package import STYLES, WORKBOOK, sheet_parts
+from .ooxml.styles import FIRST_CUSTOM_FORMAT, custom_formats
+from .ooxml.vbaproject import VbaProject, body, read_vba_project
+from .ooxml.xml import R, parse, q, serialize
+from .ooxml.zipfiles import rewrite
+from .reader import check_tracker
+from .texts import texts
+
+VBA_PART = "xl/vbaProject.bin"
+KPI_XL_MODULES = ("KpiXl", "xlwings", "Dictionary")
+"""The modules kpi-xl's VBA project brings (its document modules aside)."""
+OUTPUT = "The next kpi-xl refresh (or doctor --fix) writes it."
+
+
+@dataclass
+class Diagnosis:
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    input_problems: list[Problem] = field(default_factory=list)
+    vba: VbaProject | None = None
+    user_code: list[str] = field(default_factory=list)
+    """Modules of the VBA project holding code kpi-xl did not put there."""
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings and not self.input_problems
+
+
+@dataclass
+class Repair:
+    fixed: list[str]
+    after: Diagnosis
+
+
+def _packaged_project() -> VbaProject:
+    from .workbook import vba_project_bytes
+
+    return read_vba_project(vba_project_bytes(), "kpi_xl/data/vbaProject.bin")
+
+
+def _user_code(project: VbaProject, packaged: VbaProject) -> list[str]:
+    """Modules holding code kpi-xl did not put there: the owner's own macros, which a new project would lose."""
+    ours = {name.casefold(): body(code) for name, code in packaged.code.items()}
+    return [name for name, code in project.code.items()
+            if name not in KPI_XL_MODULES and body(code) and body(code) != ours.get(name.casefold())]
+
+
+def _check_vba_version(diagnosis: Diagnosis, packaged: VbaProject) -> None:
+    project = diagnosis.vba
+    if project is None:
+        return
+    have = {name.casefold(): body(code) for name, code in project.code.items()}
+    for name in KPI_XL_MODULES:
+        mine = body(packaged.code[name])
+        theirs = have.get(name.casefold())
+        if theirs is None:
+            diagnosis.findings.append(Finding("error", VBA_PART, f"the VBA project has no {name} module",
+                                              VBA_BROKEN))
+        elif theirs != mine:
+            diagnosis.findings.append(Finding(
+                "warning", VBA_PART, f"the {name} module is not this kpi-xl version's",
+                "The Refresh KPIs button and the Excel functions are those of the version that made the file; "
+                "doctor --fix embeds this version's."))
+
+
+def diagnose(path: str | Path) -> Diagnosis:
+    """Every finding on ``path``: the package's, the tracker's output sheets and VBA, its input problems.
+
+    Raises :class:`~kpi_xl.errors.WorkbookError` when the file is no workbook at all.
+    """
+    path = Path(path)
+    diagnosis = Diagnosis(path, structure(path))
+    words = texts()
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        try:
+            present = set(sheet_parts(zf))
+        except Exception:  # an unreadable workbook part: reported by the package checks
+            present = None
+        raw = zf.read(VBA_PART) if VBA_PART in names else None
+    if present is not None:
+        for sheet in L.OUTPUT_SHEETS:
+            if words.sheet(sheet) not in present:
+                diagnosis.findings.append(Finding("warning", "xl/workbook.xml", f"no {words.sheet(sheet)} sheet",
+                                                  OUTPUT))
+    if path.suffix.lower() == ".xlsm" and raw is None:
+        diagnosis.findings.append(Finding("error", VBA_PART, "a macro-enabled workbook (.xlsm) without a VBA project",
+                                          VBA_BROKEN))
+    if raw is not None:
+        packaged = _packaged_project()
+        try:
+            diagnosis.vba = read_vba_project(raw)
+        except WorkbookError:
+            pass  # reported by the package checks
+        else:
+            diagnosis.user_code = _user_code(diagnosis.vba, packaged)
+            _check_vba_version(diagnosis, packaged)
+    try:
+        tracker, problems = check_tracker(path)
+        if tracker is None:
+            diagnosis.input_problems = [p for p in problems if p.severity == "error"]
+    except WorkbookError:
+        pass  # the package checks say why it cannot be read
+    diagnosis.findings.sort()
+    return diagnosis
+
+
+# --- repairs ------------------------------------------------------------------------------
+
+
+_UNBOUND_R = re.compile(r"Namespace prefix r\b.*not defined")
+
+
+def _fix_workbook_prefix(data: bytes) -> bytes | None:
+    """``workbook.xml`` with the ``r:`` namespace declared on its root, if it is used and bound nowhere."""
+    try:
+        etree.fromstring(data)
+        return None
+    except etree.XMLSyntaxError as e:
+        if not _UNBOUND_R.search(e.msg):
+            return None
+    text = data.decode("utf-8")
+    m = re.search(r"<((?:\w+:)?workbook)\b", text)
+    if m is None:
+        return None
+    fixed = text[:m.end()] + f' xmlns:r="{R}"' + text[m.end():]
+    try:
+        etree.fromstring(fixed.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return None
+    return fixed.encode("utf-8")
+
+
+def _fix_styles(data: bytes) -> tuple[bytes | None, list[str]]:
+    """``styles.xml`` with its number formats made unambiguous, and what was done.
+
+    A cell style whose number format is defined nowhere falls back to General
+    (the refresh gives the output cells their formats again); a conditional
+    format's number format whose id ``<numFmts>`` uses for another format gets
+    an id of its own (Excel keeps the two apart, other programs do not)."""
+    root = parse(data, STYLES)
+    custom = custom_formats(root)
+    fixed = []
+    for section in ("cellStyleXfs", "cellXfs"):
+        node = root.find(q(section))
+        for xf in ([] if node is None else node.iter(q("xf"))):
+            nid = xf.get("numFmtId", "0")
+            if nid.isdigit() and int(nid) >= FIRST_CUSTOM_FORMAT and int(nid) not in custom:
+                xf.set("numFmtId", "0")
+                fixed.append("a cell style whose number format was defined nowhere now shows General")
+    used = {int(v) for v in root.xpath("//@numFmtId") if str(v).isdigit()}
+    dxfs = root.find(q("dxfs"))
+    for fmt in ([] if dxfs is None else dxfs.iter(q("numFmt"))):
+        nid = fmt.get("numFmtId", "")
+        if nid.isdigit() and int(nid) in custom and custom[int(nid)] != fmt.get("formatCode"):
+            new_id = max([FIRST_CUSTOM_FORMAT - 1, *used]) + 1
+            used.add(new_id)
+            fmt.set("numFmtId", str(new_id))
+            fixed.append("a conditional format's number format got an id of its own")
+    return (serialize(root) if fixed else None), sorted(set(fixed))
+
+
+def _set_code_name(xml: bytes, code: str) -> bytes:
+    """A worksheet part with ``code`` as its code name (only the part before its cells is touched)."""
+    text = xml.decode("utf-8")
+    head_end = text.find("sheetData")
+    head, tail = (text[:head_end], text[head_end:]) if head_end >= 0 else (text, "")
+    m = re.search(r"<((?:\w+:)?sheetPr)\b([^>]*?)(/?)>", head)
+    if m:
+        attrs = re.sub(r'\s+codeName="[^"]*"', "", m.group(2))
+        head = head[:m.start()] + f'<{m.group(1)} codeName="{code}"{attrs}{m.group(3)}>' + head[m.end():]
+    else:
+        root = re.search(r"<((?:(\w+):)?worksheet)\b[^>]*>", head)
+        prefix = f"{root.group(2)}:" if root and root.group(2) else ""
+        head = head[:root.end()] + f'<{prefix}sheetPr codeName="{code}"/>' + head[root.end():]
+    return (head + tail).encode("utf-8")
+
+
+def _vba_needs_replacing(diagnosis: Diagnosis) -> bool:
+    return any(f.part == VBA_PART or f.meaning in (VBA, VBA_BROKEN) for f in diagnosis.findings)
+
+
+def _replace_vba(zf: zipfile.ZipFile, replace: dict[str, bytes], fixed: list[str]) -> None:
+    """This version's VBA project, and the code names its document modules expect."""
+    from .workbook import vba_project_bytes
+
+    words = texts()
+    replace[VBA_PART] = vba_project_bytes()
+    workbook = parse(replace.get(WORKBOOK) or zf.read(WORKBOOK), WORKBOOK)
+    pr = workbook.find(q("workbookPr"))
+    if pr is None:
+        pr = etree.Element(q("workbookPr"))
+        workbook.insert(0, pr)
+    pr.set("codeName", L.WORKBOOK_CODE_NAME)
+    replace[WORKBOOK] = serialize(workbook)
+    parts = sheet_parts(zf)
+    for name, code in L.CODE_NAMES.items():
+        part = parts.get(words.sheet(name))
+        if part is not None:
+            replace[part] = _set_code_name(replace.get(part) or zf.read(part), code)
+    fixed.append("embedded this version's VBA project (the KpiXl, xlwings and Dictionary modules, and one "
+                 "document module per template sheet), and gave the template's sheets their code names")
+
+
+def repair(path: str | Path, out: str | Path | None = None) -> Repair:
+    """Repair what can be repaired (see the module's docstring) and diagnose the result.
+
+    Writes ``out`` (default: ``path``, replaced atomically) only if something
+    was repaired.  Raises :class:`~kpi_xl.errors.InputError` when missing or
+    damaged output sheets need a refresh and the tracker's input is invalid.
+    """
+    from .refresh import refresh
+
+    path = Path(path)
+    target = Path(out) if out is not None else path
+    before = diagnose(path)
+    fixed: list[str] = []
+    replace: dict[str, bytes] = {}
+    with zipfile.ZipFile(path) as zf:
+        data = _fix_workbook_prefix(zf.read(WORKBOOK))
+        if data is not None:
+            replace[WORKBOOK] = data
+            fixed.append("declared the r: prefix that xl/workbook.xml uses (the workbook could not be read)")
+        data, done = _fix_styles(zf.read(STYLES))
+        if data is not None:
+            replace[STYLES] = data
+            fixed += done
+        if _vba_needs_replacing(before) and VBA_PART in zf.NameToInfo and not before.user_code:
+            _replace_vba(zf, replace, fixed)
+        needs_refresh = any(f.meaning in (OUTPUT, FORMATS) for f in before.findings) or (
+            VBA_PART in replace and not before.input_problems)
+        if not replace and not needs_refresh:
+            return Repair([], before)
+        if before.input_problems and needs_refresh:
+            raise InputError(before.input_problems)
+        with tempfile.TemporaryDirectory(prefix="kpi_xl-doctor-") as tmp:
+            work = Path(tmp) / path.name
+            rewrite(zf, work, replace)
+            if needs_refresh:
+                added = refresh(work).added
+                fixed.append("refreshed the output sheets" + (f" (added {', '.join(added)})" if added else ""))
+            with atomic_path(target) as dest:
+                dest.write_bytes(work.read_bytes())
+    return Repair(fixed, diagnose(target))
