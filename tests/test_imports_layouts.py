@@ -269,3 +269,17 @@ def test_xlsx_downloads_are_read_like_their_csv(tmp_path):
         (dt.date(2026, 3, 1), "Google", "Display", 41),
         (dt.date(2026, 3, 2), "Meta", "Guide", 41), (dt.date(2026, 3, 3), "Meta", "Guide", 39),  # a date typed as text
     ]
+
+
+def test_the_docs_name_every_platform_and_limit_and_the_data_readme_every_fixture():
+    from kpi_xl.imports.platforms import PLATFORMS
+    from kpi_xl.imports.reading import MAX_EXPORT_BYTES
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "imports.md").read_text(encoding="utf-8")
+    for platform in PLATFORMS:
+        assert platform.name.rsplit(" ", 1)[0] in docs, platform.name  # "Google Ads", "Meta Ads Manager"…
+        assert f"| `{platform.channel}` |" in docs or f"`{platform.channel}` |" in docs, platform.channel
+    assert f"**{MAX_EXPORT_BYTES // 2**20} MiB**" in docs
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for fixture in LAYOUTS.iterdir():
+        assert f"`{fixture.name}`" in readme, fixture.name

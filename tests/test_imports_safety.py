@@ -114,7 +114,8 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tracker, tmp_path)
 
 def test_a_folder_and_a_missing_file_are_refused(tracker, tmp_path):
     lines = refused(tracker, "--ads", tmp_path, "--fec", tmp_path / "nowhere.txt")
-    assert lines[:2] == [f"{tmp_path}: a folder, not an export file", f"{tmp_path / 'nowhere.txt'}: no such file"]
+    assert lines[:2] == [f"{tmp_path}: a folder, not an export file: name the export inside it",
+                         f"{tmp_path / 'nowhere.txt'}: no such file: check the name and the folder"]
 
 
 def test_a_file_over_the_documented_size_is_refused_unread(tracker, tmp_path):
@@ -160,9 +161,9 @@ def test_a_total_line_is_never_imported_wherever_its_label_stands(tmp_path, labe
                     + ",".join(labels) + ",999,99,EUR,999.00\n", encoding="utf-8")
     result = run_cli("import", tracker, "--ads", path)
     assert result.exit_code == 0, result.output
+    assert kpis_json(tracker)["spend"] == 10.0
     assert "1 line → 1 Ads row" in result.stderr
     assert "1 total line read as checks, not rows" in result.stderr
-    assert kpis_json(tracker)["spend"] == 10.0
 
 
 def test_a_campaign_named_like_a_word_starting_with_total_is_a_row(tracker, tmp_path):
@@ -180,11 +181,11 @@ def test_a_campaign_longer_than_a_cell_is_cut_and_a_reimport_adds_nothing(tracke
     path = google(tmp_path, [f'Enabled,"{long}",100,5,EUR,10.00', 'Enabled,"Line\r\nbreak",10,1,EUR,1.00'])
     first = run_cli("import", tracker, "--ads", path)
     assert first.exit_code == 0, first.output
-    assert "campaign names longer than an Excel cell holds (32,767 characters) cut to fit, line 4" in first.stderr
     again = run_cli("import", tracker, "--ads", path)
     assert again.exit_code == 0, again.output
     assert "2 Ads rows: 0 new, 2 already there" in again.stderr
     assert kpis_json(tracker)["spend"] == 11.0
+    assert "campaign names longer than an Excel cell holds (32,767 characters) cut to fit, line 4" in first.stderr
     ws = openpyxl.load_workbook(tracker)["Ads"]
     assert len(ws["C2"].value) == 32_767 and ws["C3"].value == "Line\nbreak"
 
@@ -202,13 +203,13 @@ def test_a_fec_label_longer_than_a_cell_keeps_its_entry_number_and_a_reimport_ad
     ]) + "\n", encoding="utf-8")
     first = run_cli("import", tracker, "--fec", fec)
     assert first.exit_code == 0, first.output
-    assert "labels longer than an Excel cell holds (32,767 characters) cut to fit, keeping the entry number, " \
-           "line 2" in first.stderr
     again = run_cli("import", tracker, "--fec", fec)
     assert "1 Ledger row: 0 new, 1 already there" in again.stderr
+    assert kpis_json(tracker)["sales"] == 500.0
     value = openpyxl.load_workbook(tracker)["Ledger"]["B2"].value
     assert len(value) == 32_767 and value.endswith(" [VT 7]")
-    assert kpis_json(tracker)["sales"] == 500.0
+    assert "labels longer than an Excel cell holds (32,767 characters) cut to fit, keeping the entry number, " \
+           "line 2" in first.stderr
 
 
 # --- a broken tracker: validated exactly as `kpi-xl kpis` does, before anything is written -------

@@ -116,6 +116,10 @@ def test_a_meta_summary_row_is_a_check_only_when_the_export_names_what_its_lines
     unnamed = read_ad_export(sniffed('"Reporting starts","Reporting ends","Amount spent (EUR)",Impressions\n'
                                      "2026-03-01,2026-03-31,3.00,30\n"))[0]
     assert [r.numbers["Spend"] for r in unnamed.rows] == [3.0]  # an account-level export: its one line is data
+    short = read_ad_export(sniffed('"Campaign name",Day,"Amount spent (EUR)",Impressions\n'
+                                   ",,5.00,50\nA,2026-03-02,1.00,10\n"))[0]
+    assert short.warnings == ["the export's summary row (line 2) says spend 5.00, 50 impressions, but its other "
+                              "lines add up to spend 1.00, 10 impressions: check that the file is the whole export"]
 
 
 def test_read_fec_keeps_every_figure():

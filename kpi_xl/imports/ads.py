@@ -154,12 +154,11 @@ class _AdReader:
         self.summary_columns = names + ([self.columns["day"]] if names and "day" in self.columns else [])
         self.grouped: dict[tuple, AdRow] = {}
         self.summed: set[tuple] = set()  # keys of rows that add up several lines
-        self.sums: dict[str, float | None] = {f: (0.0 if f in self.columns else None) for f in FIGURES}
         self.spans: list[tuple[dt.date, dt.date]] = []
         self.footers: list[Footer] = []
         self.no_data = False
         self.dates: dict[str, dt.date | None] = {}  # a daily export repeats each day on many lines
-        self.names: dict[str, tuple[str, bool]] = {}  # campaign as written → (as the tracker holds it, cut?)
+        self.names: dict[str, tuple[str, bool]] = {}  # campaign cell → (as the tracker holds it, cut?)
         self.no_campaign = 0
         self.cut: list[int] = []  # lines whose campaign was longer than a cell holds
         self.marks: dict[str, str] = {}  # currency marks read on amounts ("US$") → their currency
@@ -226,16 +225,20 @@ class _AdReader:
 
     def read(self, line: int, cells: list) -> None:
         """Read one line after the header: skip it, keep it as a total, or add it to its row."""
-        if _blank_line(cells) or self._note(cells):
-            return
+        # A data line of a text export has the header's width and some text: the rest is looked at closer.
+        if len(cells) != self.width or not any(cells) or self.sniffed.rows is not None:
+            if _blank_line(cells) or self._note(cells):
+                return
         label = footer_label(cells)
         if label is not None:
             self._footer(line, cells, *label)
             return
-        cells = self._fit(line, cells)
-        if cells is None:
-            return
-        if self.summary_columns and all(_blank(cells[i]) for i in self.summary_columns):
+        if len(cells) != self.width:
+            cells = self._fit(line, cells)
+            if cells is None:
+                return
+        names = self.summary_columns
+        if names and _blank(cells[names[0]]) and all(_blank(cells[i]) for i in names):
             self._footer(line, cells, None, SUMMARY_ROW)
             return
         self._data(line, cells)
@@ -306,6 +309,9 @@ class _AdReader:
         return day
 
     def _date(self, cell: object) -> dt.date | None:
+        day = self.dates.get(cell) if type(cell) is str else None  # a daily export repeats each day on many lines
+        if day is not None:
+            return day
         if isinstance(cell, dt.datetime):
             return cell.date()
         if isinstance(cell, dt.date):
@@ -319,7 +325,13 @@ class _AdReader:
         numbers: dict[str, float] = {}
         ok = True
         for f, index, header, whole, label in self.number_columns:
-            value = self._value(line, f, cells[index], whole, label)
+            cell = cells[index]
+            if type(cell) is str and cell.isascii() and cell.replace(".", "", 1).isdigit():  # the common case, fast
+                value = float(cell)
+                if not whole or value.is_integer():
+                    numbers[header] = value
+                    continue
+            value = self._value(line, f, cell, whole, label)
             if value is _BAD:
                 ok = False
             elif value is not None:
@@ -360,23 +372,24 @@ class _AdReader:
         return value
 
     def _campaign(self, line: int, cells: list) -> str:
-        name = _text(cells[self.columns["campaign"]]) if "campaign" in self.columns else ""
-        if not name:
-            self.no_campaign += 1
-            group = _text(cells[self.columns["group"]]) if "group" in self.columns else ""
-            name = f"{NO_CAMPAIGN} {self.platform.group_label}: {group}" if group else NO_CAMPAIGN
-        if name not in self.names:
+        """The line's Campaign as the tracker will hold it (cut to a cell), or the (no campaign) name."""
+        raw = cells[self.columns["campaign"]] if "campaign" in self.columns else ""
+        known = self.names.get(raw) if type(raw) is str else None  # campaigns repeat on many lines
+        if known is None:
+            name = _text(raw)
+            if not name:
+                self.no_campaign += 1
+                group = _text(cells[self.columns["group"]]) if "group" in self.columns else ""
+                name = f"{NO_CAMPAIGN} {self.platform.group_label}: {group}" if group else NO_CAMPAIGN
             text, cut = cell_text(name)
-            self.names[name] = (text.strip(), cut)
-        text, cut = self.names[name]
-        if cut:
+            known = (text.strip(), cut)
+            if type(raw) is str and _text(raw):
+                self.names[raw] = known
+        if known[1]:
             self.cut.append(line)
-        return text
+        return known[0]
 
     def _add(self, line: int, day: dt.date, campaign: str, numbers: dict[str, float]) -> None:
-        for f, header in (("spend", "Spend"), ("impressions", "Impressions"), ("clicks", "Clicks")):
-            if self.sums[f] is not None:
-                self.sums[f] += numbers.get(header, 0.0)
         key = (day, campaign.casefold())
         row = self.grouped.get(key)
         if row is None:
@@ -406,7 +419,10 @@ class _AdReader:
                 f'"{mark}" is {code}' if code != "$" else '"$" is no single currency'
                 for mark, code in self.marks.items()))
         notes.extend(_blank_notes(self.platform, self.columns, self.sniffed.header))
-        check = self_check(self.sums, self.export.lines, self.footers, self._partial_reason())
+        # The rows are the lines summed, so their sums are the lines' sums.
+        sums = {f: sum(r.numbers.get(header, 0.0) for r in self.export.rows) if f in self.columns else None
+                for f, header in zip(FIGURES, ("Spend", "Impressions", "Clicks"))}
+        check = self_check(sums, self.export.lines, self.footers, self._partial_reason())
         notes.extend(check.notes)
         self.export.warnings.extend(check.warnings)
 

@@ -41,6 +41,12 @@ def footer_label(cells: list) -> tuple[int, str] | None:
     >>> footer_label(["Total - filtered", "--"]), footer_label(["Total : Compte"]), footer_label(["Totally Tiles"])
     ((0, 'Total - filtered'), (0, 'Total : Compte'), None)
     """
+    try:
+        joined = "\x1f".join(cells)  # most lines hold no "total" at all: one look at the whole line
+    except TypeError:  # a workbook's typed cells
+        joined = None
+    if joined is not None and "otal" not in joined and "OTAL" not in joined:
+        return None
     for i, cell in enumerate(cells):
         if type(cell) is str and ("otal" in cell or "OTAL" in cell):
             text = " ".join(cell.split())
@@ -159,9 +165,13 @@ def _agrees(figures: dict[str, float | None], sums: dict[str, float | None], lin
     return compared > 0
 
 
+def _lines(total: Total) -> str:
+    numbers = ", ".join(f"{n:,}" for n in total.lines[:3]) + ("…" if len(total.lines) > 3 else "")
+    return f"line{'s' if len(total.lines) != 1 else ''} {numbers}"
+
+
 def _where(total: Total) -> str:
-    lines = ", ".join(f"{n:,}" for n in total.lines[:3]) + ("…" if len(total.lines) > 3 else "")
-    return f"{total.label}, line{'s' if len(total.lines) != 1 else ''} {lines}"
+    return f"{total.label}, {_lines(total)}"
 
 
 def _figures(values: dict[str, float | None]) -> str:
@@ -178,8 +188,8 @@ def _figures(values: dict[str, float | None]) -> str:
 def _partial(account: Total, sums: dict[str, float | None], reason: str) -> str:
     mine, theirs = sums.get("spend"), account.figures.get("spend")
     if account.label == SUMMARY_ROW:
-        return (f"the export's summary row ({_where(account)[len(SUMMARY_ROW) + 2:]}) says {_figures(account.figures)}, "
-                f"but its other lines add up to {_figures(sums)}: check that the file is the whole export")
+        return (f"the export's summary row ({_lines(account)}) says {_figures(account.figures)}, but its other "
+                f"lines add up to {_figures(sums)}: check that the file is the whole export")
     if mine is not None and theirs and round(mine, 2) != round(theirs, 2):
         share = f" ({mine / theirs:.1%})" if theirs > 0 else ""
         return (f"covers spend {mine:,.2f} of the account's {theirs:,.2f}{share} in the report's own total "

@@ -44,11 +44,11 @@ def read_export_bytes(path: Path, limit: int | None = None) -> bytes:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise Refused("no such file") from None
+        raise Refused("no such file: check the name and the folder") from None
     except OSError as e:
         raise Refused(f"cannot read the file: {e.strerror or e}") from None
     if stat.S_ISDIR(info.st_mode):
-        raise Refused("a folder, not an export file")
+        raise Refused("a folder, not an export file: name the export inside it")
     if not stat.S_ISREG(info.st_mode):
         raise Refused("not a regular file (a device, a pipe or a socket): save the export as a file, then import "
                       "that file")
