@@ -160,6 +160,9 @@ def test_self_check_agrees_within_each_lines_rounding_warns_on_a_partial_account
         "totals agrees with (Total: Campaigns, line 20: spend 90.00, 900 impressions, 9 clicks): check that the file "
         "is the whole export, then import it again"]
     assert self_check(sums, 10, [], "why").notes == []  # no totals, nothing said
+    blank = [Footer("Total: Account", 20, "", {"spend": None, "impressions": None, "clicks": None})]
+    assert self_check(sums, 10, blank, "why").notes[-1] == \
+        "the report's own totals hold no spend, impressions or clicks to compare"
 
 
 def test_currencies_a_bare_dollar_is_the_trackers_only_if_it_is_a_dollar():

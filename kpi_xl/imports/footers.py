@@ -134,17 +134,22 @@ def self_check(sums: dict[str, float | None], lines: int, footers: list[Footer],
     if labels:
         check.notes.append(f"{len(footers):,} total line{'s' if len(footers) != 1 else ''} read as checks, not rows "
                            f"({', '.join(labels)})")
-    totals = combine(footers)
+    totals = [t for t in combine(footers)
+              if any(t.figures.get(k) is not None and sums.get(k) is not None for k in FIGURES)]
+    if not totals:
+        check.notes.append("the report's own totals hold no spend, impressions or clicks to compare")
+        return check
     account = next((t for t in totals if t.is_account), None)
     agreeing = [t for t in totals if _agrees(t.figures, sums, lines)]
     if account is not None and account in agreeing:
-        check.notes.append(f"matches the report's own total ({_where(account)}): {_figures(sums)}")
+        check.notes.append(f"matches the report's own total ({_where(account)}): {_agreed(sums, account)}")
     elif account is not None:
         check.warnings.append(_partial(account, sums, partial_reason))
         if agreeing:
-            check.notes.append(f"matches the report's own total of its lines ({_where(agreeing[0])}): {_figures(sums)}")
+            check.notes.append(f"matches the report's own total of its lines ({_where(agreeing[0])}): "
+                               f"{_agreed(sums, agreeing[0])}")
     elif agreeing:
-        check.notes.append(f"matches the report's own total ({_where(agreeing[0])}): {_figures(sums)}")
+        check.notes.append(f"matches the report's own total ({_where(agreeing[0])}): {_agreed(sums, agreeing[0])}")
     else:
         shown = "; ".join(f"{_where(t)}: {_figures(t.figures)}" for t in totals)
         check.warnings.append(f"the lines imported add up to {_figures(sums)}, which none of the report's own totals "
@@ -170,6 +175,13 @@ def _lines(total: Total) -> str:
     return f"line{'s' if len(total.lines) != 1 else ''} {numbers}"
 
 
+def _agreed(sums: dict[str, float | None], total: Total) -> str:
+    """The figures, and the report's spend when it is a few cents off (each line rounded, the total not)."""
+    mine, theirs = sums.get("spend"), total.figures.get("spend")
+    off = mine is not None and theirs is not None and round(mine, 2) != round(theirs, 2)
+    return _figures(sums) + (f" (the report says {theirs:,.2f}: each line is rounded to the cent)" if off else "")
+
+
 def _where(total: Total) -> str:
     return f"{total.label}, {_lines(total)}"
 
@@ -178,10 +190,9 @@ def _figures(values: dict[str, float | None]) -> str:
     parts = []
     if values.get("spend") is not None:
         parts.append(f"spend {values['spend']:,.2f}")
-    if values.get("impressions") is not None:
-        parts.append(f"{values['impressions']:,.0f} impressions")
-    if values.get("clicks") is not None:
-        parts.append(f"{values['clicks']:,.0f} clicks")
+    for key, word in (("impressions", "impression"), ("clicks", "click")):
+        if values.get(key) is not None:
+            parts.append(f"{values[key]:,.0f} {word}{'s' if values[key] != 1 else ''}")
     return ", ".join(parts) or "no figures"
 
 
