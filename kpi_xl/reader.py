@@ -317,7 +317,8 @@ def _header_row_matches(source: "Source", table: TableInfo, problems: Problems) 
     ok = True
     for i, name in enumerate(table.columns):
         value = found[i] if i < len(found) else None
-        if str(value if value is not None else "").strip().casefold() != name.strip().casefold():
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value or "")
+        if text.strip().casefold() != name.strip().casefold():
             problems.add(f"{table.sheet}!{cell_name(table.first_row, table.first_col + i)} ({name})",
                          f'expected the header "{name}" of table {table.name}, found {describe(value)}: the sheet\'s '
                          "header row no longer matches the table's columns (a column deleted or moved outside "
