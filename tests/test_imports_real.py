@@ -86,17 +86,17 @@ def test_each_fec_gives_sales_and_net_profit_of_expected_md_per_year_and_month(t
     result = run_cli("import", tracker, "--fec", DATA / name)
     assert result.exit_code == 0, result.output
     everything = kpis_json(tracker)  # the fiscal year: the whole file
-    assert everything["sales"] == approx(whole["sales"], abs=1)
-    assert everything["net_profit"] == approx(whole["net_profit"], abs=1)
+    assert everything["sales"] == approx(whole["sales"], abs=0.005)
+    assert everything["net_profit"] == approx(whole["net_profit"], abs=0.005)
     for month, want in months.items():
         got = kpis_json(tracker, "--period", month)
-        assert got["sales"] == approx(want["sales"], abs=1), month
-        assert got["net_profit"] == approx(want["net_profit"], abs=1), month
+        assert got["sales"] == approx(want["sales"], abs=0.005), month
+        assert got["net_profit"] == approx(want["net_profit"], abs=0.005), month
     for year in sorted({m[:4] for m in months}):  # a calendar year: the sum of its months
         got = kpis_json(tracker, "--period", year)
-        assert got["sales"] == approx(sum(v["sales"] for m, v in months.items() if m.startswith(year)), abs=1)
+        assert got["sales"] == approx(sum(v["sales"] for m, v in months.items() if m.startswith(year)), abs=0.005)
         assert got["net_profit"] == approx(sum(v["net_profit"] for m, v in months.items() if m.startswith(year)),
-                                           abs=1)
+                                           abs=0.005)
 
 
 def test_the_fec_result_is_class_7_minus_class_6_and_depreciation_does_not_move_cash(tmp_path):
@@ -135,7 +135,7 @@ def test_importing_the_same_files_twice_adds_nothing(tmp_path):
     again = run_cli("import", ledger, "--fec", fec, "--fec", fec)
     assert again.exit_code == 0, again.output
     assert again.stderr.count("297 Ledger rows: 0 new, 297 already there") == 2
-    assert kpis_json(ledger)["net_profit"] == approx(-1_281.09, abs=1)
+    assert kpis_json(ledger)["net_profit"] == approx(-1_281.09, abs=0.005)
 
 
 def test_everything_but_the_grown_tables_is_copied_byte_for_byte(tmp_path):
