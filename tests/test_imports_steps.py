@@ -116,6 +116,10 @@ def test_a_meta_summary_row_is_a_check_only_when_the_export_names_what_its_lines
     unnamed = read_ad_export(sniffed('"Reporting starts","Reporting ends","Amount spent (EUR)",Impressions\n'
                                      "2026-03-01,2026-03-31,3.00,30\n"))[0]
     assert [r.numbers["Spend"] for r in unnamed.rows] == [3.0]  # an account-level export: its one line is data
+    daily = read_ad_export(sniffed('Day,"Amount spent (EUR)",Impressions\n,3.00,30\n2026-03-02,1.00,10\n'
+                                   "2026-03-03,2.00,20\n"))
+    assert (daily[1], [r.date for r in daily[0].rows]) == ([], [D(2026, 3, 2), D(2026, 3, 3)])
+    assert daily[0].notes[-1].startswith(f"matches the report's own total ({SUMMARY_ROW}, line 2)")
     short = read_ad_export(sniffed('"Campaign name",Day,"Amount spent (EUR)",Impressions\n'
                                    ",,5.00,50\nA,2026-03-02,1.00,10\n"))[0]
     assert short.warnings == ["the export's summary row (line 2) says spend 5.00, 50 impressions, but its other "

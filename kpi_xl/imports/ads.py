@@ -150,8 +150,9 @@ class _AdReader:
         self.number_columns = sorted(((f, self.columns[f], header, whole, sniffed.header[self.columns[f]].strip())
                                       for f, (header, whole) in _NUMBER_FIELDS.items() if f in self.columns),
                                      key=lambda c: c[1])  # problems in the order of the file's columns
-        names = [self.columns[f] for f in self.platform.dimensions if f in self.columns and f != "day"]
-        self.summary_columns = names + ([self.columns["day"]] if names and "day" in self.columns else [])
+        # Meta's summary row names nothing: blank in every name column, or (an account-level daily
+        # export has none) in its Day column.
+        self.summary_columns = [self.columns[f] for f in self.platform.dimensions if f in self.columns]
         self.grouped: dict[tuple, AdRow] = {}
         self.summed: set[tuple] = set()  # keys of rows that add up several lines
         self.spans: list[tuple[dt.date, dt.date]] = []

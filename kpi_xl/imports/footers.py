@@ -9,7 +9,7 @@ French exports ``Total : Compte``.  So a line is a footer when **any** of
 its cells is such a label (:func:`footer_label`), never by its position.
 
 Meta writes no label: with "Include summary row" its totals are a line with
-every name blank (the reader tells those apart, :mod:`.ads`).
+every name (and the day) blank (the reader tells those apart, :mod:`.ads`).
 
 Each footer's figures are compared with the sum of the lines imported
 (:func:`self_check`): the account's own total (``Total: Account``, a bare
