@@ -256,13 +256,13 @@ def refresh(
 
 def _import(path: Path, files: list[Path], ads: list[Path], fec: list[Path], date: Optional[str],
             mapping: list[str], out_path: Optional[Path], dry_run: bool):
-    from .imports import import_files
+    from .imports import ImportOptions, import_files
 
     if not (files or ads or fec):
         raise ArgumentError("expected at least one file to import, with --ads (ad exports) or --fec (FEC files)")
     with _steps() as progress:
-        return import_files(path, ads=ads, fec=fec, files=files, mapping=mapping, date=date, out=out_path,
-                            dry_run=dry_run, progress=progress)
+        return import_files(path, ImportOptions(ads=ads, fec=fec, files=files, mapping=mapping, date=date,
+                                                out=out_path, dry_run=dry_run, progress=progress))
 
 
 @app.command("import", cls=Command)
@@ -273,7 +273,8 @@ def import_(
         help="More files after --ads or --fec (--ads A.csv B.csv): each is recognised from its content."),
     ads: Optional[list[Path]] = typer.Option(
         None, "--ads", show_default=False, metavar="EXPORT",
-        help="An ad-platform export: Google Ads, Meta, LinkedIn or TikTok, recognised from its content. Repeatable."),
+        help="An ad-platform export: Google Ads, Meta, Microsoft Advertising, LinkedIn or TikTok (CSV or .xlsx), "
+             "recognised from its content. Repeatable."),
     fec: Optional[list[Path]] = typer.Option(
         None, "--fec", show_default=False, metavar="FEC",
         help="A French FEC accounting file (Fichier des écritures comptables). Repeatable."),
@@ -297,12 +298,15 @@ def import_(
     is kept byte for byte.
     """
     result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run)
+    _print_problems(result.warnings)
     for f in result.files:
         rows = f"{f.rows:,} {f.table} row{'s' if f.rows != 1 else ''}"
         _say(f"{f.path}: {f.format} ({f.details}), {f.lines:,} line{'s' if f.lines != 1 else ''} → {rows}: "
              f"{f.added:,} new, {f.skipped:,} already there")
         for note in f.notes:
             _say(f"  {note}")
+        for warning in f.warnings:
+            _say(f"  warning: {warning}")
     counts = (f"{result.added('Ads'):,} row{'s' if result.added('Ads') != 1 else ''} to Ads, "
               f"{result.added('Ledger'):,} to Ledger")
     skipped = result.skipped("Ads") + result.skipped("Ledger")

@@ -39,8 +39,9 @@ import polars as pl
 import python_calamine
 
 from .errors import InputError, Problem, WorkbookError
-from .ooxml.cells import cell_name, column_letter, serial_to_date
+from .ooxml.cells import cell_name, column_letter, parse_cell, serial_to_date
 from .ooxml.package import TableInfo, read_package
+from .ooxml.rows import read_row
 from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, PLAN, SETTING_KINDS, SETTINGS, Column, Setting, TableSpec
 from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
 
@@ -282,6 +283,56 @@ def _resolve_headers(spec: TableSpec, table: TableInfo, problems: Problems) -> d
     return None if missing else found
 
 
+def find_table(source: "Source", spec: TableSpec, problems: Problems) -> tuple[TableInfo, dict[str, str]] | None:
+    """The input table ``spec`` names and its headers' own spellings, or None after reporting why not.
+
+    One lookup for every reader of the tables (``kpis``, ``refresh``,
+    ``import``): a missing table, a missing or renamed header, and a header
+    row that no longer matches the table's columns are reported the same way.
+    """
+    table = source.table(spec.name)
+    if table is None:
+        others = ", ".join(f"{t.name} on {t.sheet}" for t in source.tables()) or "none"
+        problems.add(spec.name, f'expected an Excel Table named "{spec.name}", found none '
+                                f"(tables in this workbook: {others})")
+        return None
+    headers = _resolve_headers(spec, table, problems)
+    if headers is None or not _header_row_matches(source, table, problems):
+        return None
+    return table, headers
+
+
+def _header_row_matches(source: "Source", table: TableInfo, problems: Problems) -> bool:
+    """Whether the sheet's header row still says the table's column names, where the table says they are.
+
+    A column deleted or moved by a program other than Excel can leave the
+    table's definition as it was while the cells shift: every value would
+    then be read, and written, under the wrong header.
+    """
+    width = parse_cell(table.ref.split(":")[-1])[1] - table.first_col + 1
+    where = f"{table.sheet}!{table.ref}"
+    if width != len(table.columns):
+        problems.add(where, f"expected table {table.name} to span its {len(table.columns)} columns "
+                            f"({', '.join(table.columns)}), found {width} columns in {table.ref}: make the change "
+                            "again in Excel (or undo it)")
+        return False
+    read = getattr(source, "header_cells", None)  # a workbook open in Excel keeps the two in step
+    found = read(table) if read is not None and table.header_rows else None
+    if found is None:
+        return True
+    ok = True
+    for i, name in enumerate(table.columns):
+        value = found[i] if i < len(found) else None
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value or "")
+        if text.strip().casefold() != name.strip().casefold():
+            problems.add(f"{table.sheet}!{cell_name(table.first_row, table.first_col + i)} ({name})",
+                         f'expected the header "{name}" of table {table.name}, found {describe(value)}: the sheet\'s '
+                         "header row no longer matches the table's columns (a column deleted or moved outside "
+                         "Excel?); put the column back, or make the change again in Excel")
+            ok = False
+    return ok
+
+
 class Source(Protocol):
     """Where a tracker's input comes from: a file on disk, or a workbook open in Excel."""
 
@@ -340,6 +391,11 @@ class FileSource:
             log.setLevel(level)
         return frame
 
+    def header_cells(self, table: TableInfo) -> list[object] | None:
+        """The table's header row as the sheet holds it, read from the file (None when it cannot be)."""
+        part = self.package.sheets.get(table.sheet)
+        return read_row(self.path, part, table.first_row, table.first_col, len(table.columns)) if part else None
+
     def raw_column(self, table: TableInfo, column: str) -> Iterator[tuple[int, object]]:
         rows = self._grid(table.sheet)
         col = table.first_col + table.columns.index(column)
@@ -389,15 +445,10 @@ def _to_typed(s: pl.Series, kind: str) -> pl.Series | None:
 
 def read_table(source: Source, spec: TableSpec, problems: Problems) -> pl.DataFrame | None:
     """One input table as a typed frame (headers as in ``spec``, plus ``_row``), or None after reporting."""
-    table = source.table(spec.name)
-    if table is None:
-        others = ", ".join(f"{t.name} on {t.sheet}" for t in source.tables()) or "none"
-        problems.add(spec.name, f'expected an Excel Table named "{spec.name}", found none '
-                                f"(tables in this workbook: {others})")
+    found = find_table(source, spec, problems)
+    if found is None:
         return None
-    headers = _resolve_headers(spec, table, problems)
-    if headers is None:
-        return None
+    table, headers = found
     n = max(table.data_rows, 0)
     frame = source.load(table, [headers[h] for h in spec.headers]).head(n)  # no totals row
     if frame.height < n:  # a reader may stop at the last non-blank row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -11,7 +12,9 @@ from typing import Callable
 
 import openpyxl
 import pytest
+from typer.testing import CliRunner, Result
 
+from kpi_xl.cli import app
 from kpi_xl.tracker import Settings
 from kpi_xl.workbook import write_tracker
 
@@ -68,6 +71,18 @@ HAND_SETTINGS = Settings(currency="EUR", opening_cash=10_000.0, opening_date=D(2
 @pytest.fixture
 def hand_tracker(tmp_path: Path) -> Path:
     return write_tracker(tmp_path / "hand.xlsx", HAND_ADS, HAND_LEDGER, HAND_SETTINGS)
+
+
+def run_cli(*args: object) -> Result:
+    """``kpi-xl ARGS…`` in this process (stdout and stderr apart)."""
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def kpis_json(path: Path, *args: object) -> dict:
+    """``kpi-xl kpis PATH --json ARGS…``, which must succeed, as a dict."""
+    result = run_cli("kpis", path, "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
 
 
 def edit_workbook(path: Path, change: Callable[[openpyxl.Workbook], None]) -> Path:

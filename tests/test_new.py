@@ -6,9 +6,6 @@ import datetime as dt
 import json
 import zipfile
 
-from typer.testing import CliRunner
-
-from kpi_xl.cli import app
 from kpi_xl.dev.template import TEMPLATE, VBA_BIN
 from kpi_xl.metrics import KPI_IDS
 from kpi_xl.ooxml.compare import compare_packages
@@ -17,16 +14,12 @@ from kpi_xl.reader import read_tracker
 from kpi_xl.sample import last_complete_month, sample_data
 from kpi_xl.tracker import Tracker
 
-from .conftest import SAMPLE_END
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, [str(a) for a in args])
+from .conftest import SAMPLE_END, run_cli
 
 
 def test_new_writes_the_template_with_this_year_as_opening_date(tmp_path):
     path = tmp_path / "t.xlsm"
-    result = run("new", path)
+    result = run_cli("new", path)
     assert result.exit_code == 0, result.output
     assert "Tracker written to" in result.stderr
     # The same workbook as the template; only the opening date (Settings, sheet 4) follows the year.
@@ -39,18 +32,18 @@ def test_new_writes_the_template_with_this_year_as_opening_date(tmp_path):
 def test_new_refuses_to_replace_a_file_unless_forced(tmp_path):
     path = tmp_path / "mine.xlsm"
     path.write_bytes(b"my own work")
-    result = run("new", path, "--sample")
+    result = run_cli("new", path, "--sample")
     assert result.exit_code == 1
     assert result.stderr == f"error: {path} exists already: pass --force to replace it\n"
     assert path.read_bytes() == b"my own work"
-    result = run("new", path, "--force")
+    result = run_cli("new", path, "--force")
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(path) as z:
         assert z.read("xl/vbaProject.bin") == VBA_BIN.read_bytes()
 
 
 def test_new_wants_an_excel_file_name(tmp_path):
-    result = run("new", tmp_path / "t.csv")
+    result = run_cli("new", tmp_path / "t.csv")
     assert result.exit_code == 2
     assert "expected a file name ending in .xlsm" in result.stderr
     assert not (tmp_path / "t.csv").exists()
@@ -58,7 +51,7 @@ def test_new_wants_an_excel_file_name(tmp_path):
 
 def test_new_xlsx_is_the_same_tracker_without_macros(tmp_path):
     path = tmp_path / "t.xlsx"
-    assert run("new", path).exit_code == 0
+    assert run_cli("new", path).exit_code == 0
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
         assert "xl/vbaProject.bin" not in names
@@ -69,11 +62,11 @@ def test_new_xlsx_is_the_same_tracker_without_macros(tmp_path):
 
 def test_new_sample_then_kpis_json_through_the_core(tmp_path, pinned_sample):
     path = tmp_path / "t.xlsm"
-    result = run("new", path, "--sample")
+    result = run_cli("new", path, "--sample")
     assert result.exit_code == 0, result.output
     data = sample_data(SAMPLE_END)
     assert f"{len(data.ads):,} Ads rows" in result.stderr
-    result = run("kpis", path, "--period", "2026-03", "--json")
+    result = run_cli("kpis", path, "--period", "2026-03", "--json")
     assert result.exit_code == 0, result.output
     values = json.loads(result.stdout)
     assert list(values) == list(KPI_IDS)
@@ -84,7 +77,7 @@ def test_new_sample_then_kpis_json_through_the_core(tmp_path, pinned_sample):
 
 def test_the_sample_tracker_tells_the_story_and_ends_last_month(tmp_path):
     path = tmp_path / "t.xlsm"
-    assert run("new", path, "--sample").exit_code == 0  # today's sample, not the tests' pinned one
+    assert run_cli("new", path, "--sample").exit_code == 0  # today's sample, not the tests' pinned one
     tracker = read_tracker(path)
     data = sample_data()
     assert month_label(tracker.months()[-1]) == data.last_month == last_complete_month()
@@ -99,7 +92,7 @@ def test_the_sample_tracker_tells_the_story_and_ends_last_month(tmp_path):
 
 def test_demo_writes_a_macro_enabled_tracker_by_default(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("demo")
+    result = run_cli("demo")
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "kpi-demo.xlsm") as z:
         assert z.read("xl/vbaProject.bin") == VBA_BIN.read_bytes()

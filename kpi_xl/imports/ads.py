@@ -1,11 +1,20 @@
 """Ad-platform exports → `Ads` rows: one row per day (or period) per campaign.
 
-A platform's rows (per ad, per ad set, per campaign) are summed per date and
-campaign, the grain of the `Ads` table.  Each row is dated by, in order: its
-day (a daily breakdown), the first day it covers (``Reporting starts``,
-``Start Date (in UTC)``), the first day of the report's date range (Google's
-second title line), or the day given with ``--date``; a row that covers more
-than one day is put on its first day, and the summary says so.
+Reading one export goes: locate its columns (:meth:`.Platform.locate`),
+decide how its lines are dated, then read line by line — a blank line, a
+note (Meta's ``"No data available."``, Microsoft's copyright line), a total
+(:mod:`.footers`: kept as a check, never a row) or a data line, parsed into
+a day, a campaign and numbers — and finally sum the lines per day and
+campaign, the grain of the `Ads` table, and check the sums against the
+export's own totals.
+
+A line is dated by, in order: its day (a daily breakdown), the first day it
+covers (``Reporting starts``, ``Start Date (in UTC)``), the first day of the
+report's date range (a title line), or the day given with ``--date``; a line
+that covers more than one day is put on its first day, and the summary says
+so.  A line without a campaign is named ``(no campaign)`` — or, when it
+names its ad set or ad group, ``(no campaign) ad set: …`` so that lines the
+export tells apart stay apart — and the summary says how many.
 
 Leads come only from a column that counts leads and nothing else; a
 platform's mixed ``Results`` or ``Conversions`` is never read as leads, and
@@ -14,15 +23,17 @@ the summary says what was left blank and why.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass, field
 
 from ..errors import Problem
+from .footers import FIGURES, SUMMARY_ROW, Footer, footer_label, segment_of, self_check
+from .platforms import GOOGLE
 from .sniff import Sniffed
-from .text import normalise_header, parse_date, parse_number, quote
+from .text import MISSING, cell_text, normalise_header, parse_date, parse_date_range, parse_money, parse_number, quote
 
-ADS_COLUMNS = ("Impressions", "Clicks", "Spend", "Leads", "Calls", "Customers", "Revenue")
+NO_CAMPAIGN = "(no campaign)"
+"""The Campaign of a line whose export names no campaign: visible, never a blank cell."""
 
 _NUMBER_FIELDS = {  # field → (Ads header, whole number?)
     "impressions": ("Impressions", True),
@@ -34,6 +45,7 @@ _NUMBER_FIELDS = {  # field → (Ads header, whole number?)
 }
 _NO_DATA = {"no data available.", "no data available", "aucune donnee disponible.", "aucune donnee disponible"}
 _ALL_TIME = {"all time", "toute la periode", "depuis toujours", "toutes les dates"}
+_BAD = object()  # a cell that is not what its column holds (the problem is reported)
 
 
 @dataclass
@@ -60,31 +72,16 @@ def ads_key(date: object, channel: object, campaign: object) -> tuple:
 
 @dataclass
 class AdExport:
-    """What an ad export holds, ready to append: rows, currency, and notes for the summary."""
+    """What an ad export holds, ready to append: rows, currency, and notes and warnings for the summary."""
 
     path: str
     format: str
     details: str
     rows: list[AdRow] = field(default_factory=list)
-    lines: int = 0  # data lines read (title, header, footer and blank lines excluded)
+    lines: int = 0  # data lines read (title, header, total and blank lines excluded)
     currencies: dict[str, int] = field(default_factory=dict)  # currency → first line it is on
     notes: list[str] = field(default_factory=list)
-
-
-def _report_range(sniffed: Sniffed, french: bool) -> tuple[dt.date | None, dt.date | None, int | None, bool]:
-    """Google's date-range title line: (first day, last day, its line, "All time")."""
-    for i, line in enumerate(sniffed.lines[:sniffed.header_line]):
-        cells = next(csv.reader([line], delimiter=sniffed.delimiter), [])
-        text = " ".join(c for c in cells if c.strip()).strip()
-        if normalise_header(text) in _ALL_TIME:
-            return None, None, i + 1, True
-        for dash in (" - ", " – ", " — "):
-            if dash in text:
-                a, _, b = text.partition(dash)
-                first, last = parse_date(a, french), parse_date(b, french)
-                if first and last:
-                    return first, last, i + 1, False
-    return None, None, None, False
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_ad_export(sniffed: Sniffed, date: dt.date | None = None,
@@ -94,152 +91,379 @@ def read_ad_export(sniffed: Sniffed, date: dt.date | None = None,
     ``date`` is the day to put the rows of a report without dates on (a
     Google Ads "All time" report); ``where`` is how messages name the file.
     """
-    platform = sniffed.platform
-    assert platform is not None
-    name = where or str(sniffed.path)
-    problems: list[Problem] = []
-    headers = [normalise_header(h) for h in sniffed.header]
-    columns, header_currency, language = platform.locate(headers)
-    french = language == "French"
-    export = AdExport(name, platform.name, f"{language}, {sniffed.encoding}, {sniffed.delimiter_name}")
-    header_line = sniffed.header_line + 1
+    reader = _AdReader(sniffed, where)
+    if not reader.check_columns() or not reader.set_dating(date):
+        return reader.export, reader.problems
+    for line, cells in sniffed.data_rows():
+        reader.read(line, cells)
+    if not reader.problems:
+        reader.finish()
+    return reader.export, reader.problems
 
-    def problem(line: int, message: str) -> None:
-        problems.append(Problem(f"{name}:{line}", message))
 
-    for f in ("spend", "impressions"):
-        if f not in columns:
-            header = {"spend": "a spend column", "impressions": "an Impressions column"}[f]
-            problem(header_line, f"expected {header} in the header of this {platform.name}, found none")
-    if "spend" in header_currency:
-        export.currencies[header_currency["spend"]] = header_line
+def _blank(cell: object) -> bool:
+    return cell is None or (type(cell) is str and not cell.strip())
 
-    range_first, range_last, range_line, all_time = _report_range(sniffed, french)
-    dated_by = "day" if "day" in columns else "starts" if "starts" in columns else None
-    if dated_by is None:
-        if range_first is None and date is None:
-            if all_time:
-                problem(range_line, 'the report covers "All time", which gives its rows no date: download it '
-                                    "for a date range, or pass --date with the day to count it on")
-            else:
-                problem(header_line, "expected a day column or a report date range, found neither: "
-                                     "pass --date with the day to count these rows on")
-        elif range_first is None:
-            export.notes.append(f"no dates in the export: its rows are put on {date:%Y-%m-%d} (--date)")
-    if problems:
-        return export, problems
 
-    width = len(sniffed.header)
-    number_columns = sorted(((f, columns[f], header, whole, sniffed.header[columns[f]].strip())
-                             for f, (header, whole) in _NUMBER_FIELDS.items() if f in columns),
-                            key=lambda c: c[1])  # problems in the order of the file's columns
-    grouped: dict[tuple, AdRow] = {}
-    spans: list[tuple[dt.date, dt.date]] = []
-    no_data = False
-    dates: dict[str, dt.date | None] = {}  # a daily export repeats each day on many lines
-    summed: set[tuple] = set()  # keys of rows that add up several lines
-    reader = csv.reader(sniffed.lines[sniffed.header_line + 1:], delimiter=sniffed.delimiter)
-    line = header_line
-    for cells in reader:
-        line = header_line + reader.line_num
-        if not "".join(cells).strip():
-            continue
-        first = cells[0].lstrip()[:24].casefold()
-        if first.startswith("total") and first[5:].lstrip().startswith(":"):
-            continue  # Google's footers: "Total: Campaigns", "Total: Account", "Total: Search"…
-        if first[:2] in ("no", "au") and normalise_header(cells[0]) in _NO_DATA \
-                and not any(c.strip() for c in cells[1:]):
-            no_data = True
-            continue
-        while len(cells) > width and not cells[-1].strip():
-            cells = cells[:-1]
-        if len(cells) != width:
-            problem(line, f"expected {width} fields like the header (line {header_line}), found {len(cells)}")
-            continue
-        export.lines += 1
-        ok = True
+def _blank_line(cells: list) -> bool:
+    try:
+        return not "".join(cells).strip()
+    except TypeError:  # a workbook's typed cells
+        return all(_blank(c) for c in cells)
 
-        # The date.
-        if dated_by:
-            raw = cells[columns[dated_by]]
-            day = dates[raw] if raw in dates else dates.setdefault(raw, parse_date(raw, french))
-            if day is None:
-                label = sniffed.header[columns[dated_by]].strip()
-                problem(line, f"{label}: expected a date such as 2026-04-14, found {quote(raw)}")
-                ok = False
-            elif dated_by == "starts" and "ends" in columns:
-                end = parse_date(cells[columns["ends"]], french)
-                if end is not None and end > day:
-                    spans.append((day, end))
+
+def _text(cell: object) -> str:
+    """A name cell as text; a blank or `` --`` cell is ""."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    text = "" if cell is None else str(cell).strip()
+    return "" if text in MISSING else text
+
+
+def _number(cell: object, french: bool) -> float | None:
+    """A number cell: typed (a workbook) or as the export writes it; ValueError otherwise."""
+    if type(cell) is float or type(cell) is int:
+        return float(cell)
+    if type(cell) is str:
+        return parse_number(cell, french)
+    if cell is None:
+        return None
+    raise ValueError(cell)
+
+
+class _AdReader:
+    """One ad export being read: where its columns are, the lines so far, what the summary will say."""
+
+    def __init__(self, sniffed: Sniffed, where: str | None):
+        self.sniffed = sniffed
+        self.platform = sniffed.platform
+        assert self.platform is not None
+        self.where = where or str(sniffed.path)
+        self.header_line = sniffed.header_line + 1
+        self.width = len(sniffed.header)
+        located = self.platform.locate([normalise_header(h) for h in sniffed.header])
+        self.columns, self.french = located.columns, located.french
+        self.header_currency = located.currencies.get("spend")
+        self.export = AdExport(self.where, self._format_name(), f"{located.language}, {sniffed.source_details}")
+        self.problems: list[Problem] = []
+        self.number_columns = sorted(((f, self.columns[f], header, whole, sniffed.header[self.columns[f]].strip())
+                                      for f, (header, whole) in _NUMBER_FIELDS.items() if f in self.columns),
+                                     key=lambda c: c[1])  # problems in the order of the file's columns
+        # Meta's summary row names nothing: blank in every name column, or (an account-level daily
+        # export has none) in its Day column.
+        self.summary_columns = [self.columns[f] for f in self.platform.dimensions if f in self.columns]
+        self.grouped: dict[tuple, AdRow] = {}
+        self.summed: set[tuple] = set()  # keys of rows that add up several lines
+        self.spans: list[tuple[dt.date, dt.date]] = []
+        self.footers: list[Footer] = []
+        self.no_data = False
+        self.dates: dict[str, dt.date | None] = {}  # a daily export repeats each day on many lines
+        self.names: dict[str, tuple[str, bool]] = {}  # campaign cell → (as the tracker holds it, cut?)
+        self.no_campaign = 0
+        self.cut: list[int] = []  # lines whose campaign was longer than a cell holds
+        self.marks: dict[str, str] = {}  # currency marks read on amounts ("US$") → their currency
+        self.dated_by: str | None = None
+        self.range_day: dt.date | None = None
+        self.range_span: tuple[dt.date, dt.date] | None = None
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(f"{self.where}:{line}", message))
+
+    def _format_name(self) -> str:
+        name = self.platform.report_name(self.columns)
+        headers = {normalise_header(h) for h in self.sniffed.header}
+        if self.platform is GOOGLE and "campaign" in self.columns and "impressions" in headers \
+                and "impr." not in headers and "currency" not in self.columns:
+            name += " (AdWords, before 2018)"
+        return name
+
+    # -- the layout --------------------------------------------------------------------
+
+    def check_columns(self) -> bool:
+        """Whether the columns kpi-xl needs are there (else the problem says what to download)."""
+        if "spend" not in self.columns:
+            self.problem(self.header_line, f"this {self.export.format} has no {self.platform.spend_header} column, "
+                                           f"and kpi-xl needs the spend: {self.platform.spend_advice}")
+        if "impressions" not in self.columns:
+            self.problem(self.header_line, f"this {self.export.format} has no Impressions column, and kpi-xl needs "
+                                           "it: add Impressions to the export's columns, then download it again")
+        if self.header_currency:
+            self.export.currencies[self.header_currency] = self.header_line
+        return not self.problems
+
+    def set_dating(self, date: dt.date | None) -> bool:
+        """How lines are dated: a column, the report's date range, or ``date`` (--date)."""
+        self.dated_by = "day" if "day" in self.columns else "starts" if "starts" in self.columns else None
+        if self.dated_by:
+            return True
+        found, line, all_time = self._title_range()
+        if found:
+            self.range_day = found[0]
+            self.range_span = found if found[1] > found[0] else None
+        elif date is not None:
+            self.range_day = date
+            self.export.notes.append(f"no dates in the export: its rows are put on {date:%Y-%m-%d} (--date)")
+        elif all_time:
+            self.problem(line, 'the report covers "All time", which gives its rows no date: download it for a date '
+                               "range, or pass --date with the day to count it on")
         else:
-            day = range_first or date
-            if range_first and range_last and range_last > range_first:
-                spans.append((range_first, range_last))
+            self.problem(self.header_line, "expected a day column or a report date range, found neither: pass "
+                                           "--date with the day to count these rows on")
+        return not self.problems
 
-        # The numbers.
-        numbers: dict[str, float] = {}
-        for f, index, header, whole, label in number_columns:
-            raw = cells[index]
+    def _title_range(self) -> tuple[tuple[dt.date, dt.date] | None, int | None, bool]:
+        """(the date range on the title lines, its line, whether they say "All time")."""
+        for line, text in self.sniffed.title_texts():
+            if normalise_header(text) in _ALL_TIME:
+                return None, line, True
+            found = parse_date_range(text, self.french)
+            if found:
+                return found, line, False
+        return None, None, False
+
+    # -- one line ----------------------------------------------------------------------
+
+    def read(self, line: int, cells: list) -> None:
+        """Read one line after the header: skip it, keep it as a total, or add it to its row."""
+        # A data line of a text export has the header's width and some text: the rest is looked at closer.
+        if len(cells) != self.width or not any(cells) or self.sniffed.rows is not None:
+            if _blank_line(cells) or self._note(cells):
+                return
+        label = footer_label(cells)
+        if label is not None:
+            self._footer(line, cells, *label)
+            return
+        if len(cells) != self.width:
+            cells = self._fit(line, cells)
+            if cells is None:
+                return
+        names = self.summary_columns
+        if names and _blank(cells[names[0]]) and all(_blank(cells[i]) for i in names):
+            self._footer(line, cells, None, SUMMARY_ROW)
+            return
+        self._data(line, cells)
+
+    def _note(self, cells: list) -> bool:
+        """A one-cell note: Meta's "No data available.", Microsoft's copyright line."""
+        first = cells[0]
+        if type(first) is not str or not (len(cells) == 1 or _blank_line(cells[1:])):
+            return False
+        text = normalise_header(first)
+        if text in _NO_DATA:
+            self.no_data = True
+            return True
+        return "microsoft corporation" in text and text[:1] in "©@\""
+
+    def _footer(self, line: int, cells: list, column: int | None, label: str) -> None:
+        figures = {}
+        for f in FIGURES:
+            i = self.columns.get(f)
+            figures[f] = self._figure(cells[i]) if i is not None and i < len(cells) else None
+        segment = segment_of(cells, column) if column is not None else ""
+        self.footers.append(Footer(label, line, segment, figures))
+
+    def _figure(self, cell: object) -> float | None:
+        try:
+            return _number(cell, self.french)
+        except ValueError:
             try:
-                value = parse_number(raw, french)
+                return parse_money(str(cell), self.french)[0]
             except ValueError:
-                example = "1 234,56" if french else "1,234.56"
-                problem(line, f"{label}: expected a number such as {example}, found {quote(raw)}")
+                return None  # a total kpi-xl cannot read is no check, and no error either
+
+    def _fit(self, line: int, cells: list) -> list | None:
+        """The cells, as many as the header's (trailing blanks dropped), or None after reporting."""
+        while len(cells) > self.width and _blank(cells[-1]):
+            cells = cells[:-1]
+        if len(cells) != self.width:
+            self.problem(line, f"expected {self.width} fields like the header (line {self.header_line}), "
+                               f"found {len(cells)}")
+            return None
+        return cells
+
+    def _data(self, line: int, cells: list) -> None:
+        self.export.lines += 1
+        day = self._day(line, cells)
+        numbers = self._numbers(line, cells)
+        if "currency" in self.columns:
+            code = str(cells[self.columns["currency"]]).strip().upper()
+            if code and code not in MISSING and code not in self.export.currencies:
+                self.export.currencies[code] = line
+        if day is not None and numbers is not None:
+            self._add(line, day, self._campaign(line, cells), numbers)
+
+    def _day(self, line: int, cells: list) -> dt.date | None:
+        if self.dated_by is None:
+            if self.range_span:
+                self.spans.append(self.range_span)
+            return self.range_day
+        raw = cells[self.columns[self.dated_by]]
+        day = self._date(raw)
+        if day is None:
+            label = self.sniffed.header[self.columns[self.dated_by]].strip()
+            self.problem(line, f"{label}: expected a date such as 2026-04-14, found {quote(str(raw))}")
+        elif self.dated_by == "starts" and "ends" in self.columns:
+            end = self._date(cells[self.columns["ends"]])
+            if end is not None and end > day:
+                self.spans.append((day, end))
+        return day
+
+    def _date(self, cell: object) -> dt.date | None:
+        day = self.dates.get(cell) if type(cell) is str else None  # a daily export repeats each day on many lines
+        if day is not None:
+            return day
+        if isinstance(cell, dt.datetime):
+            return cell.date()
+        if isinstance(cell, dt.date):
+            return cell
+        raw = str(cell)
+        if raw not in self.dates:
+            self.dates[raw] = parse_date(raw, self.french)
+        return self.dates[raw]
+
+    def _numbers(self, line: int, cells: list) -> dict[str, float] | None:
+        numbers: dict[str, float] = {}
+        ok = True
+        for f, index, header, whole, label in self.number_columns:
+            cell = cells[index]
+            if type(cell) is str and cell.isascii() and cell.replace(".", "", 1).isdigit():  # the common case, fast
+                value = float(cell)
+                if not whole or value.is_integer():
+                    numbers[header] = value
+                    continue
+            value = self._value(line, f, cell, whole, label)
+            if value is _BAD:
                 ok = False
-                continue
-            if value is None:
-                continue
-            if value < 0 and f != "revenue":
-                problem(line, f"{label}: expected a number ≥ 0, found {quote(raw)}")
-                ok = False
-            elif whole and not value.is_integer():
-                problem(line, f"{label}: expected a whole number, found {quote(raw)}")
-                ok = False
-            else:
+            elif value is not None:
                 numbers[header] = value
+        return numbers if ok else None
 
-        if "currency" in columns:
-            code = cells[columns["currency"]].strip().upper()
-            if code and code not in export.currencies:
-                export.currencies[code] = line
-        if not ok:
-            continue
-        campaign = cells[columns["campaign"]].strip() if "campaign" in columns else ""
+    def _value(self, line: int, f: str, cell: object, whole: bool, label: str):
+        """The number of one cell, None for a blank, or _BAD after reporting."""
+        try:
+            value = _number(cell, self.french)
+        except ValueError:
+            value = self._money(line, f, cell)
+            if value is _BAD:
+                example = "1 234,56" if self.french else "1,234.56"
+                self.problem(line, f"{label}: expected a number such as {example}, found {quote(str(cell))}")
+                return _BAD
+        if value is None:
+            return None
+        if value < 0 and f != "revenue":
+            self.problem(line, f"{label}: expected a number ≥ 0, found {quote(str(cell))}")
+            return _BAD
+        if whole and not value.is_integer():
+            self.problem(line, f"{label}: expected a whole number, found {quote(str(cell))}")
+            return _BAD
+        return value
+
+    def _money(self, line: int, f: str, cell: object):
+        """A spend written with its currency (``US$50.00``): the amount, its currency noted; else _BAD."""
+        if f != "spend" or type(cell) is not str:
+            return _BAD
+        try:
+            value, currency, mark = parse_money(cell, self.french)
+        except ValueError:
+            return _BAD
+        if currency:
+            self.export.currencies.setdefault(currency, line)
+            self.marks.setdefault(mark, currency)
+        return value
+
+    def _campaign(self, line: int, cells: list) -> str:
+        """The line's Campaign as the tracker will hold it (cut to a cell), or the (no campaign) name."""
+        raw = cells[self.columns["campaign"]] if "campaign" in self.columns else ""
+        known = self.names.get(raw) if type(raw) is str else None  # campaigns repeat on many lines
+        if known is None:
+            name = _text(raw)
+            if not name:
+                self.no_campaign += 1
+                group = _text(cells[self.columns["group"]]) if "group" in self.columns else ""
+                name = f"{NO_CAMPAIGN} {self.platform.group_label}: {group}" if group else NO_CAMPAIGN
+            text, cut = cell_text(name)
+            known = (text.strip(), cut)
+            if type(raw) is str and _text(raw):
+                self.names[raw] = known
+        if known[1]:
+            self.cut.append(line)
+        return known[0]
+
+    def _add(self, line: int, day: dt.date, campaign: str, numbers: dict[str, float]) -> None:
         key = (day, campaign.casefold())
-        row = grouped.get(key)
+        row = self.grouped.get(key)
         if row is None:
-            grouped[key] = AdRow(day, platform.channel, campaign, numbers, line)
-        else:
-            summed.add(key)
-            for header, value in numbers.items():
-                row.numbers[header] = row.numbers.get(header, 0.0) + value
+            self.grouped[key] = AdRow(day, self.platform.channel, campaign, numbers, line)
+            return
+        self.summed.add(key)
+        for header, value in numbers.items():
+            row.numbers[header] = row.numbers.get(header, 0.0) + value
 
-    if problems:
-        return export, problems
-    # In date order (exports often list the newest first); a stable sort keeps the
-    # file's order of campaigns within a day.
-    export.rows = sorted(grouped.values(), key=lambda r: r.date)
-    for key in summed:  # sums of cents, written as cents (not 25.270000000000003)
-        row = grouped[key]
-        for header, value in row.numbers.items():
-            row.numbers[header] = round(value, 6)
-    _add_notes(export, platform, columns, spans, no_data, sniffed)
-    return export, problems
+    # -- the whole export --------------------------------------------------------------
 
+    def finish(self) -> None:
+        """The rows in date order, the notes, and the check against the export's own totals."""
+        # Exports often list the newest first; a stable sort keeps the file's order of campaigns within a day.
+        self.export.rows = sorted(self.grouped.values(), key=lambda r: r.date)
+        for key in self.summed:  # sums of cents, written as cents (not 25.270000000000003)
+            row = self.grouped[key]
+            for header, value in row.numbers.items():
+                row.numbers[header] = round(value, 6)
+        notes = self.export.notes
+        if self.no_data:
+            notes.append('no data: the export says "No data available."')
+        self._span_note()
+        self._campaign_notes()
+        if self.marks:
+            notes.append("currency from the marks on the amounts: " + ", ".join(
+                f'"{mark}" is {code}' if code != "$" else '"$" is no single currency'
+                for mark, code in self.marks.items()))
+        notes.extend(_blank_notes(self.platform, self.columns, self.sniffed.header))
+        # The rows are the lines summed, so their sums are the lines' sums.
+        sums = {f: sum(r.numbers.get(header, 0.0) for r in self.export.rows) if f in self.columns else None
+                for f, header in zip(FIGURES, ("Spend", "Impressions", "Clicks"), strict=True)}
+        check = self_check(sums, self.export.lines, self.footers, self._partial_reason())
+        notes.extend(check.notes)
+        self.export.warnings.extend(check.warnings)
 
-def _add_notes(export: AdExport, platform, columns: dict[str, int], spans: list, no_data: bool,
-               sniffed: Sniffed) -> None:
-    if no_data:
-        export.notes.append('no data: the export says "No data available."')
-    if spans:
-        first = min(a for a, _ in spans)
-        last = max(b for _, b in spans)
-        several_months = any((a.year, a.month) != (b.year, b.month) for a, b in spans)
-        export.notes.append(
-            f"{len(spans):,} line{'s' if len(spans) != 1 else ''} cover{'' if len(spans) != 1 else 's'} more than "
-            f"one day ({first:%Y-%m-%d} … {last:%Y-%m-%d}, no daily breakdown): each is put on its first day"
+    def _span_note(self) -> None:
+        if not self.spans:
+            return
+        first = min(a for a, _ in self.spans)
+        last = max(b for _, b in self.spans)
+        n = len(self.spans)
+        several_months = any((a.year, a.month) != (b.year, b.month) for a, b in self.spans)
+        self.export.notes.append(
+            f"{n:,} line{'s' if n != 1 else ''} cover{'' if n != 1 else 's'} more than one day ({first:%Y-%m-%d} … "
+            f"{last:%Y-%m-%d}, no daily breakdown): each is put on its first day"
             + (", so a range over several months counts in its first month" if several_months else ""))
+
+    def _campaign_notes(self) -> None:
+        n = self.no_campaign
+        if n:
+            why = "the export has no Campaign column" if "campaign" not in self.columns else "its Campaign is blank"
+            group = (f', or "{NO_CAMPAIGN} {self.platform.group_label}: …" when the line names its '
+                     f"{self.platform.group_label}") if "group" in self.columns else ""
+            self.export.notes.append(f"{n:,} line{'s' if n != 1 else ''} without a campaign ({why}): Campaign is "
+                                     f'"{NO_CAMPAIGN}"{group}')
+        if self.cut:
+            lines = ", ".join(f"{x:,}" for x in self.cut[:5]) + ("…" if len(self.cut) > 5 else "")
+            self.export.notes.append(f"campaign names longer than an Excel cell holds (32,767 characters) cut to "
+                                     f"fit, line{'s' if len(self.cut) != 1 else ''} {lines}")
+
+    def _partial_reason(self) -> str:
+        if "keyword" in self.columns or "search_term" in self.columns:
+            return ("a keyword or search-terms report leaves out spend without keywords (Performance Max, Display, "
+                    "Smart, Shopping…): download the Campaign report for the whole spend")
+        return ("the report leaves out part of the account (removed campaigns, or lines a filter hid): download the "
+                "Campaign report with all campaigns for the whole spend")
+
+
+def _blank_notes(platform, columns: dict[str, int], header: list[str]) -> list[str]:
+    """What the `Ads` rows leave blank, and why; where Customers and Revenue come from."""
     blank = []
+    if "clicks" not in columns:
+        blank.append("Clicks (the export has no clicks column)")
     if "leads" not in columns:
         blank.append(f"Leads ({platform.leads_note})")
     blank.append("Calls (no ad platform knows them)")
@@ -247,10 +471,9 @@ def _add_notes(export: AdExport, platform, columns: dict[str, int], spans: list,
         blank.append("Customers")
     if "revenue" not in columns:
         blank.append("Revenue")
-    if "clicks" not in columns:
-        blank.insert(0, "Clicks (no link-click column)")
-    export.notes.append("left blank: " + "; ".join(blank))
+    notes = ["left blank: " + "; ".join(blank)]
     if "customers" in columns or "revenue" in columns:
-        used = [sniffed.header[columns[f]].strip() for f in ("customers", "revenue") if f in columns]
-        export.notes.append(f"Customers and Revenue from {' and '.join(used)} "
-                            "(the platform's own attribution; check the VAT of your conversion values)")
+        used = [header[columns[f]].strip() for f in ("customers", "revenue") if f in columns]
+        notes.append(f"Customers and Revenue from {' and '.join(used)} "
+                     "(the platform's own attribution; check the VAT of your conversion values)")
+    return notes

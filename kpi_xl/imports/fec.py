@@ -34,7 +34,7 @@ from typing import Mapping
 from ..errors import ArgumentError, Problem
 from ..schema import LEDGER_TYPES
 from .sniff import Sniffed
-from .text import normalise_header, parse_amount, parse_fec_date, quote
+from .text import EXCEL_TEXT_LIMIT, cell_text, normalise_header, parse_amount, parse_fec_date, quote
 
 DEFAULT_ACCOUNT_TYPES: dict[str, str] = {
     # class 6: expenses
@@ -181,6 +181,7 @@ class FecExport:
     lines: int = 0
     notes: list[str] = field(default_factory=list)
     opening_cash: tuple[dt.date, float] | None = None
+    warnings: list[str] = field(default_factory=list)
     # A FEC is kept in euros (Montantdevise/Idevise only add a foreign amount beside it).
     currencies: dict[str, int] = field(default_factory=lambda: {"EUR": 1})
 
@@ -192,138 +193,218 @@ def _is_opening(journal: str, journal_label: str, cache: dict) -> bool:
     return cache[key]
 
 
-def _amount(raw: str, column: str, name: str, line: int, problems: list[Problem]) -> tuple[float, bool]:
-    try:
-        return parse_amount(raw), True
-    except ValueError:
-        problems.append(Problem(f"{name}:{line}", f"{column}: expected an amount such as 1234,56, found {quote(raw)}"))
-        return 0.0, False
-
-
 def read_fec(sniffed: Sniffed, mapping: Mapping[str, str | None] | None = None,
              where: str | None = None) -> tuple[FecExport, list[Problem]]:
     """Parse a recognised FEC into `Ledger` rows and every problem, each at ``file:line``."""
-    name = where or str(sniffed.path)
-    problems: list[Problem] = []
-    sep = sniffed.delimiter
-    header = [h.strip() for h in sniffed.header]
-    while header and not header[-1]:  # a trailing separator on the header line
-        header.pop()
-    index = {normalise_header(h): i for i, h in reversed(list(enumerate(header)))}
-    header_line = sniffed.header_line + 1
-    width = len(header)
-    variant = "22 columns" if width >= 22 else f"{width} columns"
-    export = FecExport(name, "FEC", f"{variant}, {sniffed.encoding}, {sniffed.delimiter_name}")
-    export.currencies = {"EUR": header_line}
-
-    def col(name_: str) -> int | None:
-        return index.get(name_.casefold())
-
-    missing = [c for c in _REQUIRED if col(c) is None]
-    by_debit_credit = col("Debit") is not None and col("Credit") is not None
-    by_amount_sense = col("Montant") is not None and col("Sens") is not None
-    if not (by_debit_credit or by_amount_sense):
-        missing.append("Debit and Credit (or Montant and Sens)")
-    if missing:
-        problems.append(Problem(f"{name}:{header_line}",
-                                f"expected the FEC columns {', '.join(missing)} in the header, found "
-                                f"{', '.join(header)}"))
-        return export, problems
-
-    c_journal, c_num, c_date, c_account = (col(c) for c in _REQUIRED)
-    c_journal_label, c_account_label = col("JournalLib"), col("CompteLib")
-    c_label, c_piece = col("EcritureLib"), col("PieceRef")
-    if by_debit_credit:
-        c_debit, c_credit = col("Debit"), col("Credit")
-    else:
-        c_amount, c_sense = col("Montant"), col("Sens")
-    types = AccountTypes(mapping)
-    opening_cache: dict = {}
-    total_debit = total_credit = 0.0
-    opening_lines = other_lines = 0
-    opening_cash = 0.0
-    opening_date: dt.date | None = None
-    opening_journals: set[str] = set()
-    first = last = None
-    rows = export.rows
-
+    reader = _FecReader(sniffed, mapping, where)
+    if not reader.locate():
+        return reader.export, reader.problems
     for i in range(sniffed.header_line + 1, len(sniffed.lines)):
-        raw = sniffed.lines[i].rstrip("\r\n")
+        reader.read(i + 1, sniffed.lines[i])
+    if reader.problems:
+        reader.export.rows = []
+    else:
+        reader.finish()
+    return reader.export, reader.problems
+
+
+@dataclass
+class _Entry:
+    """One FEC line's fields as kpi-xl uses them."""
+
+    date: dt.date
+    journal: str
+    account: str
+    debit: float
+    credit: float
+
+
+class _FecReader:
+    """One FEC being read: its columns, the lines so far, the figures the summary gives."""
+
+    def __init__(self, sniffed: Sniffed, mapping: Mapping[str, str | None] | None, where: str | None):
+        self.sniffed = sniffed
+        self.where = where or str(sniffed.path)
+        self.problems: list[Problem] = []
+        header = [h.strip() for h in sniffed.header]
+        while header and not header[-1]:  # a trailing separator on the header line
+            header.pop()
+        self.header = header
+        self.index = {normalise_header(h): i for i, h in reversed(list(enumerate(header)))}
+        self.header_line = sniffed.header_line + 1
+        self.width = len(header)
+        variant = "22 columns" if self.width >= 22 else f"{self.width} columns"
+        self.export = FecExport(self.where, "FEC", f"{variant}, {sniffed.encoding}, {sniffed.delimiter_name}")
+        # A FEC is kept in euros (Montantdevise/Idevise only add a foreign amount beside it).
+        self.export.currencies = {"EUR": self.header_line}
+        self.types = AccountTypes(mapping)
+        self.opening_cache: dict = {}
+        self.total_debit = self.total_credit = 0.0
+        self.opening_lines = self.other_lines = 0
+        self.opening_cash = 0.0
+        self.opening_date: dt.date | None = None
+        self.opening_journals: set[str] = set()
+        self.first: dt.date | None = None
+        self.last: dt.date | None = None
+        self.cut: list[int] = []
+
+    def col(self, name: str) -> int | None:
+        return self.index.get(name.casefold())
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(f"{self.where}:{line}", message))
+
+    def locate(self) -> bool:
+        """Whether the header has every column kpi-xl reads (else the problem names the missing ones)."""
+        missing = [c for c in _REQUIRED if self.col(c) is None]
+        self.by_debit_credit = self.col("Debit") is not None and self.col("Credit") is not None
+        if not self.by_debit_credit and (self.col("Montant") is None or self.col("Sens") is None):
+            missing.append("Debit and Credit (or Montant and Sens)")
+        if missing:
+            self.problem(self.header_line, f"expected the FEC columns {', '.join(missing)} in the header, found "
+                                           f"{', '.join(self.header)}")
+        return not missing
+
+    # -- one line ----------------------------------------------------------------------
+
+    def read(self, line: int, raw_line: str) -> None:
+        raw = raw_line.rstrip("\r\n")
         if not raw.strip():
-            continue
-        line = i + 1
-        fields = raw.split(sep)
-        if len(fields) > width and not "".join(fields[width:]).strip():
-            fields = fields[:width]  # a trailing separator (a 19th empty field)
-        if len(fields) != width:
-            problems.append(Problem(f"{name}:{line}", f"expected {width} fields separated by "
-                                                      f"{sniffed.delimiter_name}s, found {len(fields)}"))
-            continue
-        export.lines += 1
-        bad = False
+            return
+        fields = self._fields(line, raw)
+        if fields is None:
+            return
+        self.export.lines += 1
+        entry = self._entry(line, fields)
+        if entry is None:
+            return
+        self.total_debit += entry.debit
+        self.total_credit += entry.credit
+        if self._opening(entry, fields):
+            return
+        self.first = entry.date if self.first is None or entry.date < self.first else self.first
+        self.last = entry.date if self.last is None or entry.date > self.last else self.last
+        kind = self.types(entry.account)
+        if kind is None or entry.debit == entry.credit:
+            self.other_lines += 1
+            return
+        self.export.rows.append(self._row(line, entry, fields, kind))
+
+    def _fields(self, line: int, raw: str) -> list[str] | None:
+        fields = raw.split(self.sniffed.delimiter)
+        if len(fields) > self.width and not "".join(fields[self.width:]).strip():
+            fields = fields[:self.width]  # a trailing separator (a 19th empty field)
+        if len(fields) != self.width:
+            self.problem(line, f"expected {self.width} fields separated by {self.sniffed.delimiter_name}s, "
+                               f"found {len(fields)}")
+            return None
+        return fields
+
+    def _entry(self, line: int, fields: list[str]) -> _Entry | None:
+        """The date, accounts and amounts of a line, or None after reporting what is wrong with it."""
+        c_date = self.col("EcritureDate")
         date = parse_fec_date(fields[c_date])
-        if date is None:
-            problems.append(Problem(f"{name}:{line}", f"EcritureDate: expected a date AAAAMMJJ such as 20220831, "
-                                                      f"found {quote(fields[c_date])}"))
-            bad = True
-        if by_debit_credit:
-            debit, ok_d = _amount(fields[c_debit], "Debit", name, line, problems)
-            credit, ok_c = _amount(fields[c_credit], "Credit", name, line, problems)
-            bad = bad or not (ok_d and ok_c)
-        else:
-            amount, ok = _amount(fields[c_amount], "Montant", name, line, problems)
-            sense = fields[c_sense].strip().upper()
-            debit, credit = (amount, 0.0) if sense in ("D", "+1", "1") else (0.0, amount)
-            if sense not in ("D", "C", "+1", "1", "-1"):
-                problems.append(Problem(f"{name}:{line}", f"Sens: expected D or C, found {quote(fields[c_sense])}"))
-                ok = False
-            bad = bad or not ok
-        account = fields[c_account].strip()
+        ok = date is not None
+        if not ok:
+            self.problem(line, "EcritureDate: expected a date AAAAMMJJ such as 20220831, found "
+                               f"{quote(fields[c_date])}")
+        amounts = self._debit_credit(line, fields) if self.by_debit_credit else self._amount_sense(line, fields)
+        account = fields[self.col("CompteNum")].strip()
         if not account:
-            problems.append(Problem(f"{name}:{line}", "CompteNum: expected an account number, found nothing"))
-            bad = True
-        if bad:
-            continue
-        total_debit += debit
-        total_credit += credit
-        journal = fields[c_journal].strip().upper()
-        if _is_opening(journal, fields[c_journal_label] if c_journal_label is not None else "", opening_cache):
-            opening_lines += 1
-            opening_journals.add(journal)
-            if account.startswith(CASH_ACCOUNTS):
-                opening_cash += debit - credit
-                opening_date = date if opening_date is None else min(opening_date, date)
-            continue
-        first = date if first is None or date < first else first
-        last = date if last is None or date > last else last
-        kind = types(account)
-        if kind is None or debit == credit:
-            other_lines += 1
-            continue
-        amount = credit - debit if kind in INCOME_TYPES else debit - credit
+            self.problem(line, "CompteNum: expected an account number, found nothing")
+        if not (ok and amounts and account):
+            return None
+        journal = fields[self.col("JournalCode")].strip().upper()
+        return _Entry(date, journal, account, *amounts)
+
+    def _amount(self, line: int, raw: str, column: str) -> float | None:
+        try:
+            return parse_amount(raw)
+        except ValueError:
+            self.problem(line, f"{column}: expected an amount such as 1234,56, found {quote(raw)}")
+            return None
+
+    def _debit_credit(self, line: int, fields: list[str]) -> tuple[float, float] | None:
+        debit = self._amount(line, fields[self.col("Debit")], "Debit")
+        credit = self._amount(line, fields[self.col("Credit")], "Credit")
+        return None if debit is None or credit is None else (debit, credit)
+
+    def _amount_sense(self, line: int, fields: list[str]) -> tuple[float, float] | None:
+        amount = self._amount(line, fields[self.col("Montant")], "Montant")
+        raw_sense = fields[self.col("Sens")]
+        sense = raw_sense.strip().upper()
+        if sense not in ("D", "C", "+1", "1", "-1"):
+            self.problem(line, f"Sens: expected D or C, found {quote(raw_sense)}")
+            return None
+        if amount is None:
+            return None
+        return (amount, 0.0) if sense in ("D", "+1", "1") else (0.0, amount)
+
+    def _opening(self, entry: _Entry, fields: list[str]) -> bool:
+        """Whether the line is an opening entry (left out; its bank and cash balance noted)."""
+        c_label = self.col("JournalLib")
+        if not _is_opening(entry.journal, fields[c_label] if c_label is not None else "", self.opening_cache):
+            return False
+        self.opening_lines += 1
+        self.opening_journals.add(entry.journal)
+        if entry.account.startswith(CASH_ACCOUNTS):
+            self.opening_cash += entry.debit - entry.credit
+            self.opening_date = entry.date if self.opening_date is None else min(self.opening_date, entry.date)
+        return True
+
+    def _row(self, line: int, entry: _Entry, fields: list[str], kind: str) -> LedgerRow:
+        amount = entry.credit - entry.debit if kind in INCOME_TYPES else entry.debit - entry.credit
+        c_label, c_piece, c_account_label = self.col("EcritureLib"), self.col("PieceRef"), self.col("CompteLib")
         label = fields[c_label].strip() if c_label is not None else ""
         if not label and c_piece is not None:
             label = fields[c_piece].strip()
-        entry = f"{journal} {fields[c_num].strip()}".strip()
+        number = f"{entry.journal} {fields[self.col('EcritureNum')].strip()}".strip()
         account_label = fields[c_account_label].strip() if c_account_label is not None else ""
-        rows.append(LedgerRow(date, f"{label} [{entry}]" if label else f"[{entry}]",
-                              f"{account} {account_label}".strip(), kind, round(amount, 2), line))
+        text, cut = _ledger_label(label, number)
+        category, cut_category = cell_text(f"{entry.account} {account_label}".strip())
+        if cut or cut_category:
+            self.cut.append(line)
+        return LedgerRow(entry.date, text, category.strip(), kind, round(amount, 2), line)
 
-    if problems:
-        export.rows = []
-        return export, problems
-    if first is not None:
-        export.notes.append(f"entries from {first:%Y-%m-%d} to {last:%Y-%m-%d}: {len(rows):,} income and "
-                            f"expense lines to Ledger, {other_lines:,} balance-sheet lines left out")
-    if opening_lines:
-        export.notes.append(f"{opening_lines:,} opening lines (journal {', '.join(sorted(opening_journals))}) "
-                            "left out: they are last year's balances, not this year's flows")
-    if opening_date is not None:
-        export.opening_cash = (opening_date, round(opening_cash, 2))
-        export.notes.append(f"opening bank and cash balance (accounts 51…, 53…) on {opening_date:%Y-%m-%d}: "
-                            f"{opening_cash:,.2f} — set OpeningCash and OpeningDate on Settings to start the "
-                            "cash curve there")
-    if abs(total_debit - total_credit) > 0.005:
-        export.notes.append(f"the file does not balance (debits {total_debit:,.2f}, credits {total_credit:,.2f}): "
-                            "is it complete?")
-    return export, problems
+    # -- the whole file ----------------------------------------------------------------
+
+    def finish(self) -> None:
+        notes = self.export.notes
+        if self.first is not None:
+            notes.append(f"entries from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}: {len(self.export.rows):,} "
+                         f"income and expense lines to Ledger, {self.other_lines:,} balance-sheet lines left out")
+        if self.opening_lines:
+            notes.append(f"{self.opening_lines:,} opening lines (journal {', '.join(sorted(self.opening_journals))}) "
+                         "left out: they are last year's balances, not this year's flows")
+        if self.opening_date is not None:
+            self.export.opening_cash = (self.opening_date, round(self.opening_cash, 2))
+            notes.append(f"opening bank and cash balance (accounts 51…, 53…) on {self.opening_date:%Y-%m-%d}: "
+                         f"{self.opening_cash:,.2f} — set OpeningCash and OpeningDate on Settings to start the "
+                         "cash curve there")
+        if self.cut:
+            lines = ", ".join(f"{x:,}" for x in self.cut[:5]) + ("…" if len(self.cut) > 5 else "")
+            notes.append(f"labels longer than an Excel cell holds (32,767 characters) cut to fit, keeping the entry "
+                         f"number, line{'s' if len(self.cut) != 1 else ''} {lines}")
+        if abs(self.total_debit - self.total_credit) > 0.005:
+            notes.append(f"the file does not balance (debits {self.total_debit:,.2f}, credits "
+                         f"{self.total_credit:,.2f}): is it complete?")
+
+
+def _ledger_label(label: str, number: str) -> tuple[str, bool]:
+    """``Facture 123 [VE 456]``, cut to fit a cell by shortening the label, never the entry number.
+
+    The entry number is what recognises the line on the next import.
+
+    >>> _ledger_label("Facture 123", "VE 456"), _ledger_label("", "VE 456")
+    (('Facture 123 [VE 456]', False), ('[VE 456]', False))
+    >>> text, cut = _ledger_label("x" * 40_000, "VE 456"); (len(text), text[-10:], cut)
+    (32767, 'x [VE 456]', True)
+    """
+    suffix = f"[{number}]"
+    text, _ = cell_text(label)
+    text = text.strip()
+    room = EXCEL_TEXT_LIMIT - len(suffix) - 1
+    cut = len(text) > room
+    if cut:
+        text = text[:room].rstrip()
+    return (f"{text} {suffix}" if text else suffix), cut

@@ -1,9 +1,12 @@
-"""``kpi-xl import``: read exports, check them all, append what is new, atomically.
+"""``kpi-xl import``: read exports, check them and the tracker, append what is new, atomically.
 
-Nothing is written while any file has a problem: every malformed line of
-every file is reported (``file:line: what is wrong``) and the tracker is left
-as it was.  Rows already in the tracker are skipped, so importing the same
-file twice adds nothing:
+Nothing is written while any file, or the tracker itself, has a problem:
+every malformed line of every file is reported (``file:line: what is
+wrong``), the tracker is validated exactly as ``kpi-xl kpis`` validates it
+(:func:`kpi_xl.reader.check_source`: a sheet that cannot be read, a column
+deleted outside Excel, a bad cell), and the tracker is left as it was.  Rows
+already in the tracker are skipped, so importing the same file twice adds
+nothing:
 
 * an `Ads` row is the same row when its Date, Channel and Campaign are
   (case and surrounding spaces ignored) — whether it was imported or typed;
@@ -16,30 +19,65 @@ file twice adds nothing:
   Identical lines are counted: a file's line is added only when the table
   holds fewer rows like it than that file does (so two identical lines of one
   entry both stay, and overlapping files add each line once).
+
+Texts are compared as the workbook will hold them (:func:`~.text.cell_text`:
+cut to a cell's 32,767 characters), so a long campaign name cut on the first
+import still matches on the next.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import logging
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..errors import ArgumentError, InputError, Problem, WorkbookError
 from ..files import atomic_path
-from ..reader import FileSource, Problems, _resolve_headers, check_setting, serial_to_date
-from ..schema import ADS, LEDGER, SETTINGS_BY_NAME, TableSpec
+from ..ooxml.cells import serial_to_date
+from ..reader import FileSource, Problems, check_source, find_table
+from ..schema import ADS, LEDGER, TableSpec
 from .ads import AdExport, ads_key, read_ad_export
 from .append import Append, append_rows
 from .fec import FecExport, ledger_key, parse_mapping, read_fec
+from .reading import Refused, read_export_bytes
 from .sniff import FORMATS, DecodeError, UnknownFormat, sniff
 from .text import parse_date
 
 Progress = Callable[[str], None]
+Export = AdExport | FecExport
+
+DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "JMD", "TTD", "BSD", "BBD", "BZD",
+                     "FJD", "LRD", "NAD", "SBD", "SRD", "XCD", "GYD", "KYD", "BMD", "BND", "ZWL"})
+"""Currencies written "$": an export that writes only "$" is taken to be the tracker's if it is one of these."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What to import and how: the options of ``kpi-xl import``.
+
+    ``ads`` are ad exports, ``fec`` FEC files, ``files`` either (recognised
+    from their content).  ``mapping`` overrides the FEC's account → Type
+    mapping (``["6226=Variable cost"]``); ``date`` is the day to put the rows
+    of an ad report without dates on; ``out`` writes the result there and
+    leaves the tracker alone; ``dry_run`` checks and counts without writing;
+    ``progress`` is told each step.
+    """
+
+    ads: Sequence[str | Path] = ()
+    fec: Sequence[str | Path] = ()
+    files: Sequence[str | Path] = ()
+    mapping: Sequence[str] | Mapping[str, str | None] | None = None
+    date: dt.date | str | None = None
+    out: str | Path | None = None
+    dry_run: bool = False
+    progress: Progress | None = None
+
+    def step(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(text)
 
 
 @dataclass
@@ -55,6 +93,7 @@ class FileSummary:
     added: int = 0
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -64,12 +103,133 @@ class ImportResult:
     path: Path  # the workbook written (or that would be)
     files: list[FileSummary]
     written: bool
+    warnings: list[Problem] = field(default_factory=list)  # the tracker's own, as `kpi-xl kpis` gives them
 
     def added(self, table: str) -> int:
         return sum(f.added for f in self.files if f.table == table)
 
     def skipped(self, table: str) -> int:
         return sum(f.skipped for f in self.files if f.table == table)
+
+
+def import_files(path: str | Path, options: ImportOptions | None = None, **fields) -> ImportResult:
+    """Append the rows of ad exports and FEC files to the tracker at ``path``.
+
+    Pass an :class:`ImportOptions`, or its fields as keywords
+    (``import_files(path, ads=[…], fec=[…])``).  Raises
+    :class:`~kpi_xl.errors.InputError` listing every problem (nothing
+    written), :class:`~kpi_xl.errors.ArgumentError` for a bad ``mapping`` or
+    ``date``, :class:`~kpi_xl.errors.WorkbookError` when the tracker cannot
+    be read or grown.
+    """
+    if options is not None and fields:
+        raise TypeError("import_files: pass an ImportOptions or keywords, not both")
+    options = options or ImportOptions(**fields)
+    path = Path(path)
+    overrides, day = parse_mapping(options.mapping), _day(options.date)
+    if path.is_dir():
+        raise WorkbookError(f"{path} is a folder")
+    options.step(f"Reading {path.name}")
+    source = FileSource(path)
+    exports, problems = read_exports(options, day, overrides)
+    options.step(f"Checking {path.name}")
+    tracker, found = check_source(source)
+    if tracker is None:
+        problems.extend(found)
+    else:
+        problems.extend(check_currencies(exports, tracker.settings.currency, _currency_cell(source)))
+    if problems:
+        raise InputError(problems)
+    appends, summaries = plan_rows(source, exports)
+    written = _write(path, options, appends, source)
+    return ImportResult(Path(options.out) if options.out is not None else path, summaries, written, found)
+
+
+def _day(date: dt.date | str | None) -> dt.date | None:
+    if not isinstance(date, str):
+        return date
+    day = parse_date(date)
+    if day is None:
+        raise ArgumentError(f'--date "{date}": expected a day such as 2026-01-16')
+    return day
+
+
+def _currency_cell(source: FileSource) -> str:
+    found = source.setting("Currency")
+    return found[0] if isinstance(found, tuple) else "Settings (Currency)"
+
+
+# --- reading the files -----------------------------------------------------------------
+
+
+def read_exports(options: ImportOptions, day: dt.date | None,
+                 mapping: Mapping[str, str | None]) -> tuple[list[Export], list[Problem]]:
+    """Every file of ``options``, recognised and parsed, and every problem found in them."""
+    exports: list[Export] = []
+    problems: list[Problem] = []
+    for files, expected in ((options.ads, "ads"), (options.fec, "fec"), (options.files, None)):
+        for file in files:
+            options.step(f"Reading {Path(file).name}")
+            export = read_export(Path(file), expected, day, mapping, problems)
+            if export is not None:
+                exports.append(export)
+    return exports, problems
+
+
+def read_export(path: Path, expected: str | None, day: dt.date | None, mapping: Mapping[str, str | None],
+                problems: list[Problem]) -> Export | None:
+    """One file: read (bounded), recognised, parsed; its problems appended to ``problems``."""
+    where = str(path)
+    try:
+        sniffed = sniff(path, read_export_bytes(path))
+    except (Refused, UnknownFormat, DecodeError) as e:
+        line = getattr(e, "line", None)
+        message = str(e)
+        if isinstance(e, UnknownFormat) and message.endswith("not a format kpi-xl knows"):
+            message += f": expected one of the formats kpi-xl imports — {'; '.join(FORMATS)}"
+        problems.append(Problem(f"{where}:{line}" if line else where, message))
+        return None
+    if expected == "ads" and sniffed.kind == "fec":
+        problems.append(Problem(where, "a FEC accounting file, not an ad export: pass it with --fec"))
+        return None
+    if expected == "fec" and sniffed.kind == "ads":
+        problems.append(Problem(where, f"a {sniffed.format_name}, not a FEC: pass it with --ads"))
+        return None
+    export, found = (read_ad_export(sniffed, day, where) if sniffed.kind == "ads"
+                     else read_fec(sniffed, mapping, where))
+    problems.extend(found)
+    return export
+
+
+def check_currencies(exports: list[Export], currency: str, where: str) -> list[Problem]:
+    """A problem for each export whose currency is not the tracker's; a note when an export does not say its own."""
+    problems = []
+    for export in exports:
+        for code, line in export.currencies.items():
+            if code == "$":
+                problems.extend(_dollar(export, line, currency, where))
+            elif code.casefold() != str(currency).casefold():
+                problems.append(Problem(
+                    f"{export.path}:{line}",
+                    f"currency {code}, expected {currency} (the tracker's Currency, {where}): import it into a "
+                    f"tracker whose Currency is {code}, or convert the amounts first"))
+        if isinstance(export, AdExport) and not export.currencies and export.rows:
+            export.notes.append(f"the export does not say its currency: taken to be {currency}")
+    return problems
+
+
+def _dollar(export: Export, line: int, currency: str, where: str) -> list[Problem]:
+    """Amounts written "$" only: the tracker's currency if it is a dollar, else a problem."""
+    if str(currency).upper() in DOLLARS:
+        export.notes.append(f'the export writes its amounts with "$" only: taken to be {currency}, the tracker\'s '
+                            "Currency")
+        return []
+    return [Problem(f"{export.path}:{line}",
+                    f'amounts written with "$", which is no single currency, expected {currency} (the tracker\'s '
+                    f"Currency, {where}): download the report with its Currency code column")]
+
+
+# --- the rows to add -------------------------------------------------------------------
 
 
 def _as_date(value: object) -> object:
@@ -84,185 +244,89 @@ def _as_date(value: object) -> object:
     return value
 
 
-@contextlib.contextmanager
-def _quiet_fastexcel() -> Iterator[None]:
-    """fastexcel logs a warning for every blank column it reads (a fresh table is all blank)."""
-    logger = logging.getLogger("fastexcel.types.dtype")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def _existing(source: FileSource, spec: TableSpec, columns: Sequence[str], problems: Problems):
-    """(table, header spelling, rows of ``columns`` as Python values) of an input table."""
-    table = source.table(spec.name)
-    if table is None:
-        others = ", ".join(f"{t.name} on {t.sheet}" for t in source.tables()) or "none"
-        problems.add(spec.name, f'expected an Excel Table named "{spec.name}", found none '
-                                f"(tables in this workbook: {others})")
-        return None, None, []
-    headers = _resolve_headers(spec, table, problems)
-    if headers is None:
-        return table, None, []
-    n = max(table.data_rows, 0)
-    with _quiet_fastexcel():
-        frame = source.load(table, [headers[c] for c in columns]).head(n)
+def existing_rows(source: FileSource, spec: TableSpec, columns: Sequence[str]) -> tuple[Append, list[tuple]]:
+    """(an empty :class:`Append` for the table, its rows of ``columns``) of a table already validated."""
+    found = find_table(source, spec, Problems())
+    if found is None:  # cannot happen once check_source passed; kept for the type checker
+        raise WorkbookError(f"table {spec.name} could not be read")
+    table, headers = found
+    frame = source.load(table, [headers[c] for c in columns]).head(max(table.data_rows, 0))
     values = [frame[headers[c]].to_list() for c in columns]
-    return table, headers, list(zip(*values, strict=True))
+    return Append(table, spec, headers), list(zip(*values, strict=True))
 
 
-def _read_file(path: Path, expected: str | None, date: dt.date | None, mapping,
-               problems: list[Problem]) -> AdExport | FecExport | None:
-    where = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        problems.append(Problem(where, f"cannot read the file: {e.strerror or e}"))
-        return None
-    try:
-        sniffed = sniff(Path(path), data)
-    except UnknownFormat as e:
-        problems.append(Problem(where, f"{e}: expected one of the formats kpi-xl imports — {'; '.join(FORMATS)}"))
-        return None
-    except DecodeError as e:
-        problems.append(Problem(f"{where}:{e.line}", str(e)))
-        return None
-    if expected == "ads" and sniffed.kind == "fec":
-        problems.append(Problem(where, "a FEC accounting file, not an ad export: pass it with --fec"))
-        return None
-    if expected == "fec" and sniffed.kind == "ads":
-        problems.append(Problem(where, f"a {sniffed.platform.name}, not a FEC: pass it with --ads"))
-        return None
-    if sniffed.kind == "ads":
-        export, found = read_ad_export(sniffed, date, where)
-    else:
-        export, found = read_fec(sniffed, mapping, where)
-    problems.extend(found)
-    return export
-
-
-def import_files(path: str | Path, ads: Iterable[str | Path] = (), fec: Iterable[str | Path] = (),
-                 files: Iterable[str | Path] = (), *, mapping: Sequence[str] | Mapping[str, str | None] | None = None,
-                 date: dt.date | str | None = None, out: str | Path | None = None, dry_run: bool = False,
-                 progress: Progress | None = None) -> ImportResult:
-    """Append the rows of ad exports (``ads``) and FEC files (``fec``) to the tracker at ``path``.
-
-    ``files`` are recognised as either.  ``mapping`` overrides the FEC's
-    account → Type mapping (``["6226=Variable cost"]``); ``date`` is the day
-    to put the rows of an ad report without dates on; ``out`` writes the
-    result there and leaves ``path`` alone; ``dry_run`` checks and counts
-    without writing.  Raises :class:`~kpi_xl.errors.InputError` listing every
-    problem (nothing written), :class:`~kpi_xl.errors.ArgumentError` for a
-    bad ``mapping`` or ``date``, :class:`~kpi_xl.errors.WorkbookError` when
-    the tracker cannot be read or grown.
-    """
-    step = progress or (lambda _: None)
-    path = Path(path)
-    overrides = parse_mapping(mapping)
-    if isinstance(date, str):
-        day = parse_date(date)
-        if day is None:
-            raise ArgumentError(f'--date "{date}": expected a day such as 2026-01-16')
-        date = day
-    if path.is_dir():
-        raise WorkbookError(f"{path} is a folder")
-    step(f"Reading {path.name}")
-    source = FileSource(path)
-
-    problems: list[Problem] = []
-    currency_setting = SETTINGS_BY_NAME["currency"]
-    found = source.setting("Currency")
-    currency, currency_where = None, "Settings (Currency)"
-    if found is None or isinstance(found, str):
-        problems.append(Problem(currency_where, 'expected a named cell "Currency" (Formulas › Name Manager), '
-                                                "found none"))
-    else:
-        currency_where, raw = found
-        currency, error = check_setting(currency_setting, raw)
-        if error:
-            problems.append(Problem(f"{currency_where} (Currency)", error))
-
-    exports: list[AdExport | FecExport] = []
-    for files_, expected in ((ads, "ads"), (fec, "fec"), (files, None)):
-        for file in files_:
-            step(f"Reading {Path(file).name}")
-            export = _read_file(Path(file), expected, date, overrides, problems)
-            if export is None:
-                continue
-            exports.append(export)
-            if currency is None:
-                continue
-            for code, line in export.currencies.items():
-                if code.casefold() != str(currency).casefold():
-                    problems.append(Problem(
-                        f"{export.path}:{line}",
-                        f"currency {code}, expected {currency} (the tracker's Currency, {currency_where}): import it "
-                        f"into a tracker whose Currency is {code}, or convert the amounts first"))
-            if isinstance(export, AdExport) and not export.currencies and export.rows:
-                export.notes.append(f"the export does not say its currency: taken to be {currency}")
-    if problems:
-        raise InputError(problems)
-
-    summaries: list[FileSummary] = []
+def plan_rows(source: FileSource, exports: list[Export]) -> tuple[dict[str, Append], list[FileSummary]]:
+    """The rows each table gets (those not there yet), and each file's summary."""
     appends: dict[str, Append] = {}
-    has_ads = any(isinstance(e, AdExport) and e.rows for e in exports)
-    has_ledger = any(isinstance(e, FecExport) and e.rows for e in exports)
-    table_problems = Problems()
     ads_seen: set = set()
     ledger_seen: Counter = Counter()
-    if has_ads:
-        table, headers, rows = _existing(source, ADS, ("Date", "Channel", "Campaign"), table_problems)
+    if any(isinstance(e, AdExport) and e.rows for e in exports):
+        appends["Ads"], rows = existing_rows(source, ADS, ("Date", "Channel", "Campaign"))
         ads_seen = {ads_key(_as_date(d), ch, ca) for d, ch, ca in rows}
-        if headers:
-            appends["Ads"] = Append(table, ADS, headers)
-    if has_ledger:
-        table, headers, rows = _existing(source, LEDGER, ("Date", "Label", "Amount"), table_problems)
+    if any(isinstance(e, FecExport) and e.rows for e in exports):
+        appends["Ledger"], rows = existing_rows(source, LEDGER, ("Date", "Label", "Amount"))
         ledger_seen = Counter(ledger_key(_as_date(d), label, amount) for d, label, amount in rows)
-        if headers:
-            appends["Ledger"] = Append(table, LEDGER, headers)
-    if table_problems.has_errors:
-        raise InputError(table_problems.finish())
-
+    summaries = []
     for export in exports:
-        ads_file = isinstance(export, AdExport)
-        summary = FileSummary(export.path, export.format, export.details, "Ads" if ads_file else "Ledger",
-                              export.lines, len(export.rows), notes=list(export.notes))
+        summary = _summary(export)
         summaries.append(summary)
-        append = appends.get(summary.table)
-        in_file: Counter = Counter()
-        for row in export.rows:
-            key = row.key()
-            if ads_file:
-                new = key not in ads_seen
-                ads_seen.add(key)
-            else:
-                in_file[key] += 1
-                new = in_file[key] > ledger_seen[key]
-            if new:
-                append.rows.append(row.cells())
-                summary.added += 1
-            else:
-                summary.skipped += 1
-        for key, n in in_file.items():  # the same line in two files is one line
-            ledger_seen[key] = max(ledger_seen[key], n)
-
-    target = Path(out) if out is not None else path
-    written = False
-    if not dry_run:
-        todo = [a for a in appends.values() if a.rows]
-        if todo:
-            step(f"Writing {target.name}")
-            with atomic_path(target) as tmp:
-                append_rows(path, tmp, todo, source.tables())
-            written = True
-        elif out is not None and target.resolve() != path.resolve():
-            with atomic_path(target) as tmp:
-                shutil.copyfile(path, tmp)
-            written = True
-    return ImportResult(target, summaries, written)
+        if isinstance(export, AdExport):
+            _new_ads(export, summary, appends.get("Ads"), ads_seen)
+        else:
+            _new_ledger(export, summary, appends.get("Ledger"), ledger_seen)
+    return appends, summaries
 
 
-__all__ = ["FileSummary", "ImportResult", "import_files"]
+def _summary(export: Export) -> FileSummary:
+    table = "Ads" if isinstance(export, AdExport) else "Ledger"
+    return FileSummary(export.path, export.format, export.details, table, export.lines, len(export.rows),
+                       notes=list(export.notes), warnings=list(export.warnings))
+
+
+def _new_ads(export: AdExport, summary: FileSummary, append: Append | None, seen: set) -> None:
+    for row in export.rows:
+        key = row.key()
+        if key in seen:
+            summary.skipped += 1
+            continue
+        seen.add(key)
+        append.rows.append(row.cells())
+        summary.added += 1
+
+
+def _new_ledger(export: FecExport, summary: FileSummary, append: Append | None, seen: Counter) -> None:
+    in_file: Counter = Counter()
+    for row in export.rows:
+        key = row.key()
+        in_file[key] += 1
+        if in_file[key] > seen[key]:
+            append.rows.append(row.cells())
+            summary.added += 1
+        else:
+            summary.skipped += 1
+    for key, n in in_file.items():  # the same line in two files is one line
+        seen[key] = max(seen[key], n)
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _write(path: Path, options: ImportOptions, appends: dict[str, Append], source: FileSource) -> bool:
+    """Write the tracker (or ``options.out``) with the new rows, atomically; whether anything was written."""
+    if options.dry_run:
+        return False
+    target = Path(options.out) if options.out is not None else path
+    todo = [a for a in appends.values() if a.rows]
+    if todo:
+        options.step(f"Writing {target.name}")
+        with atomic_path(target) as tmp:
+            append_rows(path, tmp, todo, source.tables())
+        return True
+    if options.out is not None and target.resolve() != path.resolve():
+        with atomic_path(target) as tmp:
+            shutil.copyfile(path, tmp)
+        return True
+    return False
+
+
+__all__ = ["FileSummary", "ImportOptions", "ImportResult", "import_files"]

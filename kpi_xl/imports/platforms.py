@@ -1,4 +1,4 @@
-"""The ad platforms' exports: which header fills which `Ads` column.
+"""The ad platforms' exports: how each is recognised and which header fills which `Ads` column.
 
 Headers are compared after :func:`~.text.normalise_header` (case, accents,
 apostrophes and spacing ignored) and matched as whole regular expressions; a
@@ -7,23 +7,30 @@ apostrophes and spacing ignored) and matched as whole regular expressions; a
 the file writes numbers (French: decimal comma) and numeric dates (French:
 day first).
 
-The README's "Import formats" section documents these tables; keep them in
-step.
+Field names (the keys of :attr:`Platform.fields`):
+
+===============  ==============================================================
+campaign         the campaign's name (`Ads` Campaign)
+group            the ad set / ad group: names the line when there is no campaign
+ad, breakdown    what else a line is about (Meta's summary row has all blank);
+location, device Google's ad, location and device reports are named by them
+day              the day of the line (a daily breakdown)
+starts, ends     the first and last day a line covers (no daily breakdown)
+impressions …    the numbers: impressions, clicks, spend, leads, customers, revenue
+currency         a column holding each line's currency code
+keyword,         a keyword or search-terms report (which leaves out spend
+search_term      without keywords: the self-check says so)
+results,         columns never read, named in notes: Meta's mixed Results,
+conversions      Google's, TikTok's and Microsoft's conversions of every kind
+===============  ==============================================================
+
+``docs/imports.md`` documents these tables; keep them in step.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-# Field names: the Ads columns they fill, and what a row is dated by.
-#   day      the day of the row (a daily breakdown)
-#   starts   the first day a row covers (a row without a daily breakdown); ends: the last
-#   currency a column holding the currency code of each row
-#   results  Meta's mixed Results column (only named in notes: never read)
-#   conversions  Google's and TikTok's conversions (only named in notes: never read)
-FIELDS = ("campaign", "day", "starts", "ends", "impressions", "clicks", "spend", "leads", "customers",
-          "revenue", "currency", "results", "conversions")
 
 Pattern = tuple[str, str | None]  # (regular expression on the normalised header, "en" / "fr" / None)
 
@@ -32,14 +39,33 @@ _ANY_CUR = r"(?: \([a-z]{3}\))?"  # the same, in signatures (no group)
 
 
 @dataclass(frozen=True)
-class Platform:
-    """One ad platform's export: how to recognise it and where each `Ads` column comes from."""
+class Located:
+    """Where a platform's fields are in one header."""
 
-    name: str  # as messages name the format
+    columns: dict[str, int]  # field → 0-based column
+    currencies: dict[str, str]  # field → currency written in its header
+    language: str  # "English" or "French"
+
+    @property
+    def french(self) -> bool:
+        return self.language == "French"
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One ad platform's exports: how to recognise them and where each `Ads` column comes from."""
+
+    name: str  # as messages name the platform's exports
     channel: str  # the `Ads` Channel its rows get
     fields: dict[str, tuple[Pattern, ...]]
     signatures: tuple[tuple[str, ...], ...]  # any one: every regex of it matches some header
     leads_note: str  # why Leads stay blank when the export has no leads column
+    group_label: str  # what the platform calls the `group` field ("ad set")
+    spend_header: str  # the spend column as the platform names it
+    spend_advice: str  # what to download when an export lacks it
+    markers: tuple[str, ...] = ()  # headers typical of the platform: two of them make a look-alike
+    report_names: tuple[tuple[str, str], ...] = ()  # (field present, the export's name), first match wins
+    dimensions: tuple[str, ...] = ()  # fields all blank on a summary row (Meta's "Include summary row")
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
     def _re(self, pattern: str) -> re.Pattern:
@@ -52,8 +78,12 @@ class Platform:
         return any(all(any(self._re(p).fullmatch(h) for h in headers) for p in signature)
                    for signature in self.signatures)
 
-    def locate(self, headers: list[str]) -> tuple[dict[str, int], dict[str, str], str]:
-        """(field → column index, field → currency found in its header, language) for normalised headers.
+    def resemblance(self, headers: list[str]) -> list[int]:
+        """The columns whose normalised headers are typical of this platform (to name a look-alike export)."""
+        return [i for i, h in enumerate(headers) if any(self._re(m).fullmatch(h) for m in self.markers)]
+
+    def locate(self, headers: list[str]) -> Located:
+        """Where each field is in these normalised headers, their currencies and the export's language.
 
         The first matching column wins (Meta writes "Ad set name" twice).
         """
@@ -61,34 +91,77 @@ class Platform:
         currencies: dict[str, str] = {}
         votes = {"en": 0, "fr": 0}
         for name, patterns in self.fields.items():
-            for i, header in enumerate(headers):
-                hit = next(((m, lang) for p, lang in patterns if (m := self._re(p).fullmatch(header))), None)
-                if hit:
-                    m, lang = hit
-                    columns[name] = i
-                    if m.groupdict().get("cur"):
-                        currencies[name] = m["cur"].upper()
-                    if lang:
-                        votes[lang] += 1
-                    break
-        return columns, currencies, "French" if votes["fr"] > votes["en"] else "English"
+            hit = self._first(headers, patterns)
+            if hit is None:
+                continue
+            i, m, lang = hit
+            columns[name] = i
+            if m.groupdict().get("cur"):
+                currencies[name] = m["cur"].upper()
+            if lang:
+                votes[lang] += 1
+        return Located(columns, currencies, "French" if votes["fr"] > votes["en"] else "English")
 
+    def _first(self, headers: list[str], patterns: tuple[Pattern, ...]):
+        for i, header in enumerate(headers):
+            for p, lang in patterns:
+                m = self._re(p).fullmatch(header)
+                if m:
+                    return i, m, lang
+        return None
+
+    def report_name(self, columns: dict[str, int]) -> str:
+        """What this export is, from the fields it has: "Google Ads keyword report"."""
+        return next((name for f, name in self.report_names if f in columns), self.name)
+
+
+_GOOGLE_MARKERS = (
+    "campaign", "campagne", "ad group", "groupe d'annonces", "keyword", "mot cle", "search term", "terme de recherche",
+    "match type", "type de correspondance", "impr\\.", "currency code", "code de la devise", "avg\\. cpc", "cpc moy\\.",
+    "interactions", "interaction rate", "conv\\. rate", "cost / conv\\.", "campaign type", "type de campagne",
+    "campaign status", "etat de la campagne", "optimi[sz]ation score", "added/excluded", "keyword status",
+    "search impr\\. share", "bid strategy type",
+)
 
 GOOGLE = Platform(
-    name="Google Ads campaign report",
+    name="Google Ads report",
     channel="Google",
     fields={
         "campaign": (("campaign", "en"), ("campagne", "fr")),
+        "group": (("ad group|asset group", "en"), ("groupe d'annonces|groupe d'assets|groupe de composants", "fr")),
         "day": (("day|date", "en"), ("jour", "fr")),
         "impressions": (("impr\\.?|impressions", None),),
         "clicks": (("clicks", "en"), ("clics", "fr")),
         "spend": (("cost" + _CUR, "en"), ("cout" + _CUR, "fr")),
         "currency": (("currency code|currency", "en"), ("code de la devise|devise", "fr")),
-        "conversions": (("conversions", "en"), ("conversions", "fr")),
+        "conversions": (("conversions", None),),
+        "keyword": (("keyword|search keyword", "en"), ("mot cle|mot cle de recherche", "fr")),
+        "search_term": (("search term", "en"), ("terme de recherche", "fr")),
+        # only to name the report
+        "ad": (("ad", "en"), ("annonce", "fr")),
+        "location": (("location|matched location|user location", "en"),
+                     ("zone geographique|zone geographique correspondante", "fr")),
+        "device": (("device", "en"), ("appareil", "fr")),
     },
-    signatures=(("campaign|campagne", "cost|cout", "impr\\.?"),
-                ("campaign|campagne", "cost|cout", "currency code|code de la devise")),
+    signatures=(
+        # every report with a campaign column: campaign, ad group, keyword, search terms, device, location…
+        ("campaign|campagne", "cost" + _ANY_CUR + "|cout" + _ANY_CUR,
+         "impr\\.?|impressions|currency code|code de la devise|clicks|clics"),
+        # reports without one (Performance Max search terms)
+        ("cost|cout", "currency code|code de la devise", "impr\\.?|clicks|clics"),
+        # the overview chart's download (Date, Clicks, Impressions, Avg. CPC, Cost)
+        ("cost|cout", "impr\\.?|impressions", "avg\\. cpc|cpc moy\\.", "date|day|jour"),
+    ),
     leads_note="a Google Ads report counts conversions of every kind (Conversions), never leads alone",
+    group_label="ad group",
+    spend_header="Cost",
+    spend_advice="download the Campaign report (Campaigns › Download › CSV) with its Cost column, or add Cost to "
+                 "this report (Columns › Modify columns › Performance)",
+    markers=_GOOGLE_MARKERS,
+    report_names=(("search_term", "Google Ads search terms report"), ("keyword", "Google Ads keyword report"),
+                  ("ad", "Google Ads ad report"), ("group", "Google Ads ad group report"),
+                  ("location", "Google Ads location report"), ("device", "Google Ads campaign report by device"),
+                  ("campaign", "Google Ads campaign report"), ("day", "Google Ads chart download")),
 )
 
 META = Platform(
@@ -96,6 +169,11 @@ META = Platform(
     channel="Meta",
     fields={
         "campaign": (("campaign name", "en"), ("nom de la campagne", "fr")),
+        "group": (("ad set name", "en"), ("nom de l'ensemble de publicites", "fr")),
+        "ad": (("ad name", "en"), ("nom de la publicite", "fr")),
+        "breakdown": (("age|gender|country|region|dma region|platform|placement|device platform|impression device",
+                       None),
+                      ("sexe|pays|plateforme|plateforme de l'appareil|appareil d'impression", "fr")),
         "day": (("day", "en"), ("jour", "fr")),
         "starts": (("reporting starts", "en"), ("debut des rapports", "fr")),
         "ends": (("reporting ends", "en"), ("fin des rapports", "fr")),
@@ -111,6 +189,16 @@ META = Platform(
     signatures=(("amount spent" + _ANY_CUR + "|montant depense" + _ANY_CUR,),),
     leads_note="the export has no Leads column, and its Results column mixes kinds of results "
                "(never read as leads)",
+    group_label="ad set",
+    spend_header="Amount spent",
+    spend_advice="in Ads Manager, export again with the Amount spent column (Columns: Performance, or Customise "
+                 "columns › Amount spent), by campaign and broken down by day",
+    markers=("reporting starts", "reporting ends", "campaign name", "ad set name", "ad name", "reach", "frequency",
+             "thruplays", "results", "result type", "result indicator", "cost per results?", "delivery status",
+             "delivery level", "attribution setting", "link clicks", "debut des rapports", "fin des rapports",
+             "nom de la campagne", "nom de l'ensemble de publicites", "couverture", "repetition", "resultats",
+             "indicateur de resultats", "cout par resultat", "age", "gender", "sexe"),
+    dimensions=("campaign", "group", "ad", "breakdown", "day"),
 )
 
 LINKEDIN = Platform(
@@ -118,6 +206,7 @@ LINKEDIN = Platform(
     channel="LinkedIn",
     fields={
         "campaign": (("campaign name", "en"), ("nom de la campagne", "fr")),
+        "group": (("campaign group name", "en"), ("nom du groupe de campagnes", "fr")),
         "starts": (("start date \\(in utc\\)", "en"), ("date de debut \\(en utc\\)", "fr")),
         "ends": (("end date \\(in utc\\)", "en"), ("date de fin \\(en utc\\)", "fr")),
         "impressions": (("impressions", None),),
@@ -129,6 +218,12 @@ LINKEDIN = Platform(
     signatures=(("total spent" + _ANY_CUR,), ("start date \\(in utc\\)",), ("date de debut \\(en utc\\)",),
                 ("(?:montant )?total depense" + _ANY_CUR,)),
     leads_note="the export has no Leads column",
+    group_label="campaign group",
+    spend_header="Total Spent",
+    spend_advice="export the campaign performance report from Campaign Manager (Analyze › Export) with its Total "
+                 "Spent column",
+    markers=("campaign group name", "start date \\(in utc\\)", "end date \\(in utc\\)", "total spent" + _ANY_CUR,
+             "campaign type", "account name", "average cpm", "average cpc"),
 )
 
 TIKTOK = Platform(
@@ -136,6 +231,7 @@ TIKTOK = Platform(
     channel="TikTok",
     fields={
         "campaign": (("campaign name", "en"), ("nom de la campagne", "fr")),
+        "group": (("ad group name", "en"), ("nom du groupe d'annonces", "fr")),
         "day": (("by day|date|day|stat time", "en"), ("par jour|jour", "fr")),
         "impressions": (("impressions", None),),
         "clicks": (("clicks \\(destination\\)", "en"), ("clics \\(destination\\)", "fr")),
@@ -147,7 +243,52 @@ TIKTOK = Platform(
     signatures=(("clicks \\(destination\\)|clics \\(destination\\)",),
                 ("by day|par jour", "cost" + _ANY_CUR + "|cout" + _ANY_CUR)),
     leads_note="TikTok's Conversions count whichever event each ad group optimises for, never leads alone",
+    group_label="ad group",
+    spend_header="Cost",
+    spend_advice="export the campaign report from TikTok Ads Manager with its Cost column, by day",
+    markers=("ad group name", "clicks \\(destination\\)", "ctr \\(destination\\)", "by day", "stat time",
+             "cost per conversion"),
 )
 
-PLATFORMS = (META, LINKEDIN, TIKTOK, GOOGLE)
+MICROSOFT = Platform(
+    name="Microsoft Advertising report",
+    channel="Microsoft",
+    fields={
+        "campaign": (("campaign|campaign name", "en"), ("campagne|nom de la campagne", "fr")),
+        "group": (("ad group|ad group name", "en"), ("groupe d'annonces|nom du groupe d'annonces", "fr")),
+        "day": (("gregorian date|day|time period", "en"), ("date", None), ("date gregorienne|jour|periode", "fr")),
+        "impressions": (("impr\\.?|impressions", None),),
+        "clicks": (("clicks", "en"), ("clics", "fr")),
+        "spend": (("spend", "en"), ("depenses?", "fr")),
+        "currency": (("currency code|currency", "en"), ("code de (?:la )?devise|code devise|devise", "fr")),
+        "conversions": (("conv\\.|conversions", None),),
+        "keyword": (("keyword", "en"), ("mot cle", "fr")),
+        "search_term": (("search term|search query", "en"), ("terme de recherche|requete de recherche", "fr")),
+    },
+    signatures=(("spend|depenses?", "impr\\.?|impressions"),),
+    leads_note="Microsoft Advertising's Conv. count every conversion goal, never leads alone",
+    group_label="ad group",
+    spend_header="Spend",
+    spend_advice="download the Campaign report (Reports › Performance › Campaign) with its Spend column",
+    markers=("gregorian date", "ad distribution", "spend", "depenses?", "impr\\.", "campaign name", "account name",
+             "conv\\.", "time period", "avg\\. cpc"),
+    report_names=(("search_term", "Microsoft Advertising search terms report"),
+                  ("keyword", "Microsoft Advertising keyword report"),
+                  ("campaign", "Microsoft Advertising campaign report")),
+)
+
+PLATFORMS = (META, LINKEDIN, TIKTOK, MICROSOFT, GOOGLE)
 """In the order they are tried (each signature is specific to its platform)."""
+
+
+def look_alike(headers: list[str]) -> tuple[Platform, list[int]] | None:
+    """The platform these normalised headers resemble most (two typical headers at least, and more than any other).
+
+    A file refused as no known format is still worth naming: a Google report
+    without its Cost column, a Meta breakdown without Amount spent.
+    """
+    scores = sorted(((len(found), i, p, found) for i, p in enumerate(PLATFORMS)
+                     if len(found := p.resemblance(headers)) >= 2), key=lambda s: (-s[0], s[1]))
+    if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
+        return None
+    return scores[0][2], scores[0][3]
