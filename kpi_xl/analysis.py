@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formatting import format_value, signed_percent
+from .formatting import format_value, money, percent_threshold, short_number, signed_percent
 from .layout import ADS_SUMMARY_IDS, PNL_IDS, TARGETS, Target
 from .metrics import Forecast, Value
 from .periods import Period, month_label, month_start
@@ -83,6 +83,7 @@ def reserve(tracker: Tracker, month: int) -> float:
 def alerts(tracker: Tracker, month: int, words: Texts | None = None) -> list[str]:
     """The alerts in force for a month, in words."""
     words = words or texts()
+    lang = words.lang
     v = tracker.kpis(month_label(month))
     cur = tracker.settings.currency
     out = []
@@ -90,14 +91,15 @@ def alerts(tracker: Tracker, month: int, words: Texts | None = None) -> list[str
         limit = target_value(tracker, t)
         if broken(t, v[t.kpi_id], limit):
             out.append(words("alert.below" if t.kind == "min" else "alert.above", kpi=words.kpi(t.kpi_id),
-                             value=format_value(t.kpi_id, v[t.kpi_id], cur), setting=t.setting,
-                             target=format_value(t.kpi_id, limit, cur)))
+                             value=format_value(t.kpi_id, v[t.kpi_id], cur, lang),
+                             setting=words.setting_label(t.setting), target=format_value(t.kpi_id, limit, cur, lang)))
     if v["net_profit"] is not None and v["net_profit"] < 0:
-        out.append(words("alert.net_profit", value=format_value("net_profit", v["net_profit"], cur)))
+        out.append(words("alert.net_profit", value=format_value("net_profit", v["net_profit"], cur, lang)))
     line = reserve(tracker, month)
     if v["cash_end"] < line:
-        out.append(words("alert.cash", cash=format_value("cash_end", v["cash_end"], cur),
-                         months=f"{tracker.settings.reserve_months:g}", line=format_value("cash_end", line, cur)))
+        out.append(words("alert.cash", cash=format_value("cash_end", v["cash_end"], cur, lang),
+                         months=short_number(tracker.settings.reserve_months, lang),
+                         line=format_value("cash_end", line, cur, lang)))
     return out
 
 
@@ -120,9 +122,10 @@ def what_changed(tracker: Tracker, month: int, words: Texts | None = None,
     move = _Moves(a, b, tracker.settings.currency, threshold, words)
     out = _funnel(move) + _returns(move, tracker.settings.target_roas) + _money(move)
     if not out:
-        out.append(words("changed.nothing", threshold=f"{threshold:.0%}"))
-    first = words("changed.line", month=month_label(month), previous=month_label(month - 1), text=out[0])
-    return [first] + out[1:]
+        out.append(words("changed.nothing", threshold=percent_threshold(threshold, words.lang)))
+    first = words("changed.line", month=words.month(month), previous=words.month(month - 1),
+                  text=words.after_colon(out[0]))
+    return [words.line_start(first)] + out[1:]
 
 
 class _Moves:
@@ -133,14 +136,17 @@ class _Moves:
         self.change = {k: _pct(a[k], b[k]) for k in ("cpc", "cpl", "cac", "roas", "ctr", "sales", "net_profit",
                                                      "spend")}
         self.big = {k for k, p in self.change.items() if p is not None and abs(p) >= threshold}
-        self.pct = {k: signed_percent(p) for k, p in self.change.items() if p is not None}
+        self.pct = {k: signed_percent(p, words.lang) for k, p in self.change.items() if p is not None}
 
     def up(self, kpi_id: str) -> bool:
         return self.change[kpi_id] > 0
 
+    def value(self, kpi_id: str, v: Value) -> str:
+        return format_value(kpi_id, v, self.currency, self.words.lang)
+
     def before_after(self, key: str, kpi_id: str, **params: str) -> str:
-        return self.words(key, before=format_value(kpi_id, self.a[kpi_id], self.currency),
-                          after=format_value(kpi_id, self.b[kpi_id], self.currency), **params)
+        return self.words(key, before=self.value(kpi_id, self.a[kpi_id]), after=self.value(kpi_id, self.b[kpi_id]),
+                          **params)
 
 
 def _funnel(m: _Moves) -> list[str]:
@@ -168,10 +174,11 @@ def _returns(m: _Moves, target: float | None) -> list[str]:
     a, b = m.a["roas"], m.b["roas"]
     if target is None or a is None or b is None:
         return []
+    target_text = short_number(target, m.words.lang)
     if a >= target > b:
-        return [m.words("changed.roas_below", target=f"{target:g}", before=f"{a:.2f}×", after=f"{b:.2f}×")]
+        return [m.words("changed.roas_below", target=target_text, before=m.value("roas", a), after=m.value("roas", b))]
     if a < target <= b:
-        return [m.words("changed.roas_back", target=f"{target:g}", after=f"{b:.2f}×")]
+        return [m.words("changed.roas_back", target=target_text, after=m.value("roas", b))]
     return []
 
 
@@ -194,20 +201,20 @@ def forecast_sentence(tracker: Tracker, forecast: Forecast, as_of: int, words: T
     words = words or texts()
     cur = tracker.settings.currency
 
-    def money(v: float) -> str:
-        return f"{v:,.0f} {cur}"
+    def whole(v: float) -> str:
+        return money(v, cur, 0, words.lang)
 
     def name(m: int) -> str:
         day = month_start(m)
         return words.month_year(day.year, day.month)
 
     low = forecast.low()
-    reserve_text = words("forecast.sentence.reserve", months=f"{tracker.settings.reserve_months:g}",
-                         amount=money(forecast.reserve))
+    reserve_text = words("forecast.sentence.reserve", months=short_number(tracker.settings.reserve_months, words.lang),
+                         amount=whole(forecast.reserve))
     low_text = words("forecast.sentence.low_plan" if low.plan else "forecast.sentence.low",
-                     month=name(as_of + low.offset), cash=money(low.cash_end))
+                     month=name(as_of + low.offset), cash=whole(low.cash_end))
     pay = forecast.max_owner_pay()
     until = name(as_of + forecast.months)
     if pay > 0:
-        return words("forecast.sentence.pay", pay=money(pay), until=until, reserve=reserve_text, low=low_text)
+        return words("forecast.sentence.pay", pay=whole(pay), until=until, reserve=reserve_text, low=low_text)
     return words("forecast.sentence.hold", reserve=reserve_text, until=until, low=low_text)

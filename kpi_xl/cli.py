@@ -20,12 +20,13 @@ from rich.table import Table
 
 from . import __version__
 from .errors import ArgumentError, InputError, KpiXlError, Problem, WorkbookError
-from .formatting import clean_number, format_value
+from .formatting import clean_number, format_value, number, signed_percent
 from .layout import OUTPUT_SHEETS
 from .metrics import REGISTRY, Value
-from .periods import Selection
+from .periods import Selection, parse_period
 from .reader import read_tracker
-from .texts import texts
+from .texts import LANGUAGES, texts
+from .tracker import Settings
 
 
 def _conventional(params: list) -> list:
@@ -128,9 +129,23 @@ def _read(path: Path):
     return tracker
 
 
-def kpi_table(columns: dict[str, dict[str, Value]], currency: str, title: str | None = None) -> Table:
+LANG = typer.Option(None, "--lang", metavar="LANG",
+                    help="The language of what this command prints: en or fr. Default: the tracker's Language "
+                         "setting (English for a new tracker).")
+
+
+def _words(lang: str | None, tracker=None):
+    """The words of ``--lang``, else of the tracker's Language setting."""
+    if lang is not None and lang.casefold() not in LANGUAGES:
+        raise ArgumentError(f'--lang "{lang}": expected {" or ".join(LANGUAGES)}')
+    if lang is not None:
+        return texts(lang.casefold())
+    return texts(tracker.settings.language if tracker is not None else None)
+
+
+def kpi_table(columns: dict[str, dict[str, Value]], currency: str, title: str | None = None, words=None) -> Table:
     """A table of every KPI (rows) for one or more selections (columns)."""
-    words = texts()
+    words = words or texts()
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     table.add_column(words("cli.header.kpi"))
     table.add_column(words("cli.header.id"), style="dim")
@@ -141,7 +156,7 @@ def kpi_table(columns: dict[str, dict[str, Value]], currency: str, title: str | 
         for kpi in REGISTRY.values():
             if kpi.origin == origin:
                 table.add_row(words.kpi(kpi.id), kpi.id,
-                              *[format_value(kpi.id, v[kpi.id], currency) for v in columns.values()])
+                              *[format_value(kpi.id, v[kpi.id], currency, words.lang) for v in columns.values()])
     return table
 
 
@@ -156,21 +171,25 @@ def kpis(
     campaign: Optional[str] = typer.Option(None, "--campaign", metavar="TEXT",
                                            help="Only the Ads rows of this campaign (case ignored)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object keyed by KPI id (null: undefined)."),
+    lang: Optional[str] = LANG,
 ) -> None:
     """Print the KPIs of a selection: a table, or JSON with --json."""
+    _run(_words, lang)
     selection = _run(Selection.parse, period, channel, campaign)
     tracker = _run(_read, path)
+    words = _words(lang, tracker)
     for note in tracker.unmatched(selection):
         _say(f"warning: {note}")
     values = _run(tracker.kpis, selection)
     if as_json:
         typer.echo(json.dumps({k: clean_number(v) for k, v in values.items()}, indent=2, ensure_ascii=False))
         return
-    out.print(kpi_table({selection.describe(): values}, tracker.settings.currency,
-                        title=texts()("cli.title", file=path.name, selection=selection.describe())))
+    label = selection.describe(words)
+    out.print(kpi_table({label: values}, tracker.settings.currency,
+                        title=words("cli.title", file=path.name, selection=label), words=words))
 
 
-def _write_new(path: Path, sample: bool, force: bool) -> str:
+def _write_new(path: Path, sample: bool, force: bool, lang: str | None) -> str:
     """Write a fresh tracker; return what it holds, in words."""
     from .workbook import write_tracker
 
@@ -182,15 +201,16 @@ def _write_new(path: Path, sample: bool, force: bool) -> str:
         raise WorkbookError(f"{path} is a folder")
     if path.exists() and not force:
         raise WorkbookError(f"{path} exists already: pass --force to replace it")
-    words = texts()
+    words = _words(lang)
     if not sample:
-        write_tracker(path)
+        write_tracker(path, settings=Settings(language=words.lang))
         return words("cli.new.empty")
     from .sample import sample_data
 
-    data = sample_data()
+    data = sample_data(lang=words.lang)
     write_tracker(path, data.ads, data.ledger, data.settings, data.plan)
-    return words("cli.new.sample", ads=f"{len(data.ads):,}", ledger=f"{len(data.ledger):,}")
+    return words("cli.new.sample", ads=number(len(data.ads), 0, words.lang),
+                 ledger=number(len(data.ledger), 0, words.lang))
 
 
 @app.command(cls=Command)
@@ -199,11 +219,14 @@ def new(
     sample: bool = typer.Option(False, "--sample",
                                 help="Fill it with twelve months of realistic sample data, up to last month."),
     force: bool = typer.Option(False, "--force", help="Replace PATH if it exists."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="LANG",
+                                       help="The tracker's language: en (default) or fr — its sheets, headers, "
+                                            "texts and number formats (its Language setting)."),
 ) -> None:
     """Create a fresh tracker from the template (refuses to replace a file unless --force)."""
     with _status(f"Writing {path.name}…"):
-        holds = _run(_write_new, path, sample, force)
-    _say(texts()("cli.new", path=path, holds=holds))
+        holds = _run(_write_new, path, sample, force, lang)
+    _say(_words(lang)("cli.new", path=path, holds=holds))
 
 
 @contextlib.contextmanager
@@ -225,11 +248,11 @@ def _refresh(path: Path, out_path: Path | None):
     return result
 
 
-def _print_refresh(result) -> None:
-    words = texts()
+def _print_refresh(result, lang: str | None = None) -> None:
+    words = _words(lang, result.tracker)
     report = result.report
-    latest = (words("cli.refreshed.latest", month=report.latest_month) if report.latest_month
-              else words("cli.refreshed.none"))
+    latest = (words("cli.refreshed.latest", month=words.month(parse_period(report.latest_month).first))
+              if report.latest_month else words("cli.refreshed.none"))
     sheets = words.and_list([words.sheet(name) for name in OUTPUT_SHEETS])
     _say(words("cli.refreshed", path=result.path, sheets=sheets, latest=latest))
     for name in result.added:
@@ -244,14 +267,16 @@ def refresh(
     path: Path = typer.Argument(..., metavar="PATH", help="The tracker workbook (.xlsm or .xlsx)."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                             help="Write the refreshed workbook here and leave the tracker as it is."),
+    lang: Optional[str] = LANG,
 ) -> None:
     """What the Refresh KPIs button does, without Excel: summary sheets, alerts and charts.
 
     The file is replaced atomically; the input sheets, the VBA project, the
     button and every sheet you added are kept byte for byte.
     """
+    _run(_words, lang)
     result = _run(_refresh, path, out_path)
-    _print_refresh(result)
+    _print_refresh(result, lang)
 
 
 def _import(path: Path, files: list[Path], ads: list[Path], fec: list[Path], date: Optional[str],
@@ -299,29 +324,34 @@ def import_(
     """
     result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run)
     _print_problems(result.warnings)
+    words = texts(result.language)
+    n = lambda value: number(value, 0, words.lang)  # noqa: E731
     for f in result.files:
-        rows = f"{f.rows:,} {f.table} row{'s' if f.rows != 1 else ''}"
-        _say(f"{f.path}: {f.format} ({f.details}), {f.lines:,} line{'s' if f.lines != 1 else ''} → {rows}: "
-             f"{f.added:,} new, {f.skipped:,} already there")
+        _say(words("cli.import.file", path=f.path, format=f.format, details=f.details,
+                   lines=words.count(f.lines, "line"), number=n(f.rows), rows=words.noun(f.rows, "row"),
+                   table=words.sheet(f.table),
+                   added=n(f.added), skipped=n(f.skipped)))
         for note in f.notes:
             _say(f"  {note}")
         for warning in f.warnings:
-            _say(f"  warning: {warning}")
-    counts = (f"{result.added('Ads'):,} row{'s' if result.added('Ads') != 1 else ''} to Ads, "
-              f"{result.added('Ledger'):,} to Ledger")
-    skipped = result.skipped("Ads") + result.skipped("Ledger")
+            _say("  " + words("cli.import.warning", text=warning))
+    counts = words("cli.import.counts", ads=words.count(result.added("Ads"), "row"),
+                   ledger=n(result.added("Ledger")))
+    skipped = n(result.skipped("Ads") + result.skipped("Ledger"))
     if dry_run:
-        _say(f"Dry run, nothing written: would add {counts} ({skipped:,} already there).")
+        _say(words("cli.import.dry_run", counts=counts, skipped=skipped))
     elif result.written:
-        _say(f"Imported into {result.path}: added {counts} ({skipped:,} already there).")
+        _say(words("cli.import.done", path=result.path, counts=counts, skipped=skipped))
     else:
-        _say(f"Nothing new: {result.path} is unchanged ({skipped:,} rows already there).")
+        _say(words("cli.import.nothing", path=result.path, skipped=skipped))
 
 
 @app.command(cls=Command)
 def demo(
     out_path: Path = typer.Option(Path("kpi-demo.xlsm"), "--out", "-o", metavar="PATH",
                                   help="Where to write the demo tracker (replaced if it exists)."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="LANG",
+                                       help="The demo tracker's language, and its summary's: en (default) or fr."),
 ) -> None:
     """Build a tracker from built-in sample data, refresh it, and summarise it.
 
@@ -332,38 +362,41 @@ def demo(
     from .sample import sample_data
     from .workbook import write_tracker
 
-    data = sample_data()
+    words = _run(_words, lang)
+    data = sample_data(lang=words.lang)
     with _status("Writing the demo tracker…"):
         _run(write_tracker, out_path, data.ads, data.ledger, data.settings, data.plan)
     result = _run(_refresh, out_path, None)
-    _print_refresh(result)
+    _print_refresh(result, words.lang)
     tracker = result.tracker
     story, before = data.story_month, data.before_story
-    columns = {story: tracker.kpis(story), before: tracker.kpis(before), data.span: tracker.kpis()}
+    name = {m: words.month(parse_period(m).first) for m in (story, before)}
+    columns = {name[story]: tracker.kpis(story), name[before]: tracker.kpis(before),
+               data.span: tracker.kpis()}
     out.print()
     currency = tracker.settings.currency
-    out.print(kpi_table(columns, currency,
-                        title=f"{out_path.name}: {story} against {before}, and all 12 months ({data.span})"))
-    a, b = columns[before], columns[story]
-    out.print(
-        f"\nIn {story}, against {before}, the cost per lead went {_change(a['cpl'], b['cpl'])} while the cost "
-        f"per click went {_change(a['cpc'], b['cpc'])}, the cost per customer {_change(a['cac'], b['cac'])} "
-        f"and net profit from {format_value('net_profit', a['net_profit'], currency)} to "
-        f"{format_value('net_profit', b['net_profit'], currency)}: the lead form had gained qualifying "
-        f"questions, and every step of the funnel matters.",
-        highlight=False, soft_wrap=True,
-    )
+    out.print(kpi_table(columns, currency, words=words,
+                        title=words("demo.title", file=out_path.name, story=name[story], before=name[before],
+                                    span=data.span)))
+    a, b = columns[name[before]], columns[name[story]]
+    out.print("\n" + words("demo.sentence", story=name[story], before=name[before],
+                           cpl=_change(a["cpl"], b["cpl"], words), cpc=_change(a["cpc"], b["cpc"], words),
+                           cac=_change(a["cac"], b["cac"], words),
+                           profit_before=format_value("net_profit", a["net_profit"], currency, words.lang),
+                           profit_after=format_value("net_profit", b["net_profit"], currency, words.lang)),
+              highlight=False, soft_wrap=True)
 
 
-def _change(before: Value, after: Value) -> str:
+def _change(before: Value, after: Value, words=None) -> str:
     """A relative change as the Dashboard writes it, with a true minus sign.
 
     >>> _change(10.0, 21.0), _change(10.0, 8.8), _change(0.0, 5.0)
     ('+110%', '−12%', 'from — to —')
     """
+    words = words or texts()
     if before is None or after is None or before == 0:
-        return "from — to —"
-    return f"{(after - before) / abs(before):+.0%}".replace("-", "−")
+        return words("demo.undefined")
+    return signed_percent((after - before) / abs(before), words.lang)
 
 
 def _print_findings(findings) -> None:
@@ -373,10 +406,10 @@ def _print_findings(findings) -> None:
             out.print(f"  {f.meaning}", markup=False, highlight=False, soft_wrap=True, style="dim")
 
 
-def _doctor(path: Path, fix: bool, out_path: Optional[Path]) -> int:
+def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = None) -> int:
     from .doctor import diagnose, repair
 
-    words = texts()
+    words = _words(lang)
     name = path.name
     try:
         with _status(f"Checking {name}…"):
@@ -414,13 +447,14 @@ def doctor(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                             help="With --fix: write the repaired workbook here and leave PATH as "
                                                  "it is."),
+    lang: Optional[str] = LANG,
 ) -> None:
     """Check a tracker as Excel would read it: what Excel would repair, refuse or misread, and why.
 
     Exit 0: nothing found; 1: findings (those --fix could not repair, with
     --fix); 2: the tracker's input is invalid, or the file is no workbook.
     """
-    code = _run(_doctor, path, fix, out_path)
+    code = _run(_doctor, path, fix, out_path, lang)
     raise typer.Exit(code)
 
 

@@ -191,8 +191,20 @@ def layout_markdown() -> str:
     return "\n".join(lines)
 
 
+def aliases_markdown() -> str:
+    """The French names of a few Excel functions (:data:`kpi_xl.udfs.ALIASES`)."""
+    from .texts import texts
+    from .udfs import ALIASES
+
+    words = texts("fr")
+    lines = ["| French function | is | gives |", "|---|---|---|"]
+    for name, kpi_id in ALIASES.items():
+        lines.append(f"| `={name}()` | `={kpi_id.upper()}()` | {words.kpi(kpi_id)} |")
+    return "\n".join(lines)
+
+
 BLOCKS: dict[str, dict[str, Callable[[], str]]] = {
-    "kpis.md": {"kpi-table": kpi_table_markdown, "kpi-notes": kpi_notes_markdown},
+    "kpis.md": {"kpi-table": kpi_table_markdown, "kpi-notes": kpi_notes_markdown, "aliases": aliases_markdown},
     "cli.md": {"cli-reference": cli_reference_markdown},
     "workbook.md": {"ads-table": lambda: input_table_markdown("Ads"),
                     "ledger-table": lambda: input_table_markdown("Ledger"),

@@ -36,7 +36,7 @@ from . import layout as L
 from .errors import InputError, Problem, WorkbookError
 from .files import atomic_path
 from .ooxml.doctor import FORMATS, VBA, VBA_BROKEN, Finding, structure
-from .ooxml.package import STYLES, WORKBOOK, sheet_parts
+from .ooxml.package import STYLES, WORKBOOK, read_rels, sheet_parts
 from .ooxml.styles import FIRST_CUSTOM_FORMAT, custom_formats
 from .ooxml.vbaproject import VbaProject, body, read_vba_project
 from .ooxml.xml import R, parse, q, serialize
@@ -231,7 +231,8 @@ def _replace_vba(zf: zipfile.ZipFile, replace: dict[str, bytes], fixed: list[str
         workbook.insert(0, pr)
     pr.set("codeName", L.WORKBOOK_CODE_NAME)
     replace[WORKBOOK] = serialize(workbook)
-    parts = sheet_parts(zf)
+    targets = {r.id: r.target for r in read_rels(zf, WORKBOOK)}
+    parts = {s.get("name"): targets.get(s.get(q("id", R))) for s in workbook.iter(q("sheet"))}
     for name, code in L.CODE_NAMES.items():
         part = parts.get(words.sheet(name))
         if part is not None:

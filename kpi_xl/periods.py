@@ -173,11 +173,14 @@ class Selection:
 
         return cls(period if isinstance(period, Period) else parse_period(period), text(channel), text(campaign))
 
-    def describe(self) -> str:
+    def describe(self, words=None) -> str:
         from .texts import texts
 
-        words = texts()
-        parts = [words("selection.all") if self.period.is_all else self.period.label]
+        words = words or texts()
+        period = self.period
+        single_month = not period.is_all and period.first == period.last
+        parts = [words("selection.all") if period.is_all else words.month(period.first) if single_month
+                 else period.label]
         if self.channel:
             parts.append(words("selection.channel", name=self.channel))
         if self.campaign:

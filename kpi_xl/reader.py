@@ -43,12 +43,14 @@ from .ooxml.cells import cell_name, column_letter, parse_cell, serial_to_date
 from .ooxml.package import TableInfo, read_package
 from .ooxml.rows import read_row
 from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, PLAN, SETTING_KINDS, SETTINGS, Column, Setting, TableSpec
+from .texts import LANGUAGES, canonical_types, fold
 from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
 
 MAX_LISTED = 20
 """Cells listed per column and kind of problem; the rest are counted in one line."""
 
-_TYPE_BY_KEY = {t.casefold(): t for t in LEDGER_TYPES}
+_TYPE_BY_KEY = canonical_types()
+"""Folded spelling → Type: both languages' names (``Fixed cost``, ``Frais fixes``) and common variants."""
 
 
 class Problems:
@@ -142,8 +144,8 @@ def _as_text(value: object) -> str:
 
 
 def _as_type(value: object) -> str | None:
-    if isinstance(value, str) and value.strip().casefold() in _TYPE_BY_KEY:
-        return _TYPE_BY_KEY[value.strip().casefold()]
+    if isinstance(value, str) and fold(value) in _TYPE_BY_KEY:
+        return _TYPE_BY_KEY[fold(value)]
     return None
 
 
@@ -195,6 +197,7 @@ SETTING_EXPECTED = {
     "rate": "a percentage (e.g. 1%)",
     "months": "a number of months ≥ 0",
     "whole_months": "a whole number of months from 1 to 120",
+    "language": "en or fr",
 }
 
 
@@ -218,6 +221,8 @@ def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
         return None, expected
     if kind.value == "text":
         text = value.strip() if isinstance(value, str) else ""
+        if kind.choices:
+            return (text.casefold(), None) if text.casefold() in kind.choices else (None, expected)
         return (text, None) if kind.low <= len(text) <= kind.high else (None, expected)
     if kind.value == "date":
         day, error = check_cell("date", value) if not isinstance(value, str) else (None, expected)
@@ -259,28 +264,50 @@ def read_settings(source: "Source", problems: Problems) -> Settings:
 # --- tables --------------------------------------------------------------------
 
 def _resolve_headers(spec: TableSpec, table: TableInfo, problems: Problems) -> dict[str, str] | None:
-    """Expected header → the table's own spelling, or None (after reporting) if any is missing."""
-    by_key = {c.strip().casefold(): c for c in table.columns}
+    """Expected header → the table's own spelling, or None (after reporting) if any is missing.
+
+    A header may be written in any language of :mod:`kpi_xl.texts` (``Spend``
+    or ``Dépense HT``), case, accents and spaces aside; one table in two
+    languages is a problem (its headers say two different things).
+    """
+    by_key = {fold(c): c for c in table.columns}
     found: dict[str, str] = {}
+    languages: dict[str, set[str]] = {}
     missing = []
     for position, header in enumerate(spec.headers):
-        if header.casefold() in by_key:
-            found[header] = by_key[header.casefold()]
-        else:
+        names = {lang: fold(words.header(spec.name, header)) for lang, words in LANGUAGES.items()}
+        key = next((k for k in names.values() if k in by_key), None)
+        if key is None:
             missing.append((position, header))
-    known = {h.casefold() for h in spec.headers}
+            continue
+        found[header] = by_key[key]
+        languages[found[header]] = {lang for lang, k in names.items() if k == key}
+    known = {fold(words.header(spec.name, h)) for h in spec.headers for words in LANGUAGES.values()}
     for position, header in missing:
-        # A header at the expected position that is no header of ours was renamed.
-        if position < len(table.columns) and table.columns[position].strip().casefold() not in known:
-            where = f"{table.sheet}!{table.header_cell(table.columns[position])} ({header})"
-            problems.add(where, f'expected header "{header}", found "{table.columns[position]}"')
-        else:
-            first = cell_name(table.first_row, table.first_col)
-            last = cell_name(table.first_row, table.first_col + len(table.columns) - 1)
-            problems.add(f"{table.sheet}!{first}:{last} ({header})",
-                         f'expected a column "{header}" in table {table.name}, found none '
-                         f'(headers: {", ".join(table.columns)})')
-    return None if missing else found
+        _report_missing_header(spec, table, position, header, known, problems)
+    if missing:
+        return None
+    if not set.intersection(*languages.values()):
+        where = f"{table.sheet}!{cell_name(table.first_row, table.first_col)}"
+        mixed = ", ".join(f"{h} ({'/'.join(sorted(ls))})" for h, ls in languages.items() if len(ls) == 1)
+        problems.add(where, f"expected the headers of table {table.name} in one language, found {mixed}: "
+                            "rename them all in one language")
+        return None
+    return found
+
+
+def _report_missing_header(spec: TableSpec, table: TableInfo, position: int, header: str, known: set[str],
+                           problems: Problems) -> None:
+    # A header at the expected position that is no header of ours was renamed.
+    if position < len(table.columns) and fold(table.columns[position]) not in known:
+        where = f"{table.sheet}!{table.header_cell(table.columns[position])} ({header})"
+        problems.add(where, f'expected header "{header}", found "{table.columns[position]}"')
+    else:
+        first = cell_name(table.first_row, table.first_col)
+        last = cell_name(table.first_row, table.first_col + len(table.columns) - 1)
+        problems.add(f"{table.sheet}!{first}:{last} ({header})",
+                     f'expected a column "{header}" in table {table.name}, found none '
+                     f'(headers: {", ".join(table.columns)})')
 
 
 def find_table(source: "Source", spec: TableSpec, problems: Problems) -> tuple[TableInfo, dict[str, str]] | None:
@@ -468,7 +495,17 @@ def read_table(source: Source, spec: TableSpec, problems: Problems) -> pl.DataFr
     blank = pl.all_horizontal(pl.col(h).is_null() for h in spec.headers)
     typed_frame = typed_frame.filter(~blank)
     _check_rows(spec, table, headers, typed_frame, problems)
-    return typed_frame
+    return _canonical_types(spec, typed_frame)
+
+
+def _canonical_types(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
+    """Type cells as their identifier (``Frais fixes`` → ``Fixed cost``), whatever language they are typed in."""
+    for col in spec.columns:
+        if col.kind == "ledger_type":
+            mapping = {v: _as_type(v) for v in frame[col.header].unique().to_list() if v is not None}
+            frame = frame.with_columns(pl.col(col.header).replace_strict(mapping, default=None,
+                                                                         return_dtype=pl.String))
+    return frame
 
 
 _PLACEHOLDER = {"date": dt.date(1900, 1, 1), "month": dt.date(1900, 1, 1), "text": "", "ledger_type": ""}
@@ -486,9 +523,9 @@ def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
     for i, raw in source.raw_column(table, actual):
         value, error = check_cell(col.kind, raw)
         if error:
-            where = f"{table.sheet}!{table.cell(i, actual)} ({col.header})"
+            where = f"{table.sheet}!{table.cell(i, actual)} ({actual})"
             problems.add(where, error, group=(table.name, col.header, "type", "error"),
-                         column=_column_where(table, actual, col.header))
+                         column=_column_where(table, actual, actual))
             # A wrong cell still makes its row non-blank, so a row holding only
             # it is not skipped; its value never reaches a sum (we stop first).
             value = _PLACEHOLDER.get(col.kind, 0.0)
@@ -498,10 +535,10 @@ def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
 
 def _report(problems: Problems, table: TableInfo, header: str, actual: str, rows: pl.DataFrame,
             message: Callable[[dict], str], severity: str = "error", kind: str = "") -> None:
-    column = _column_where(table, actual, header)
+    column = _column_where(table, actual, actual)
     group = (table.name, header, kind, severity)
     for row in rows.head(MAX_LISTED).iter_rows(named=True):
-        problems.add(f"{table.sheet}!{table.cell(row['_row'], actual)} ({header})", message(row),
+        problems.add(f"{table.sheet}!{table.cell(row['_row'], actual)} ({actual})", message(row),
                      severity, group=group, column=column)
     if rows.height > MAX_LISTED:  # counted, without building a message for each
         problems.count_more(group, rows.height - MAX_LISTED, column)
@@ -526,7 +563,7 @@ def _check_rows(spec: TableSpec, table: TableInfo, headers: dict[str, str], fram
             _report(problems, table, col.header, actual, bad,
                     lambda r, h=col.header: f"expected a number ≥ 0, found {describe(r[h])}", kind="money")
         elif col.kind == "ledger_type":
-            known = c.str.strip_chars().str.to_lowercase().is_in(list(_TYPE_BY_KEY))
+            known = c.is_in([v for v in frame[col.header].unique().to_list() if v is not None and _as_type(v)])
             bad = frame.filter(c.is_null() | ~known)
             _report(problems, table, col.header, actual, bad,
                     lambda r, h=col.header: f"expected {EXPECTED['ledger_type']}, found {describe(r[h])}",

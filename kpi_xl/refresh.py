@@ -25,10 +25,11 @@ import xlsxwriter
 from . import layout as L
 from .errors import InputError
 from .files import atomic_path
+from .ooxml.package import sheet_parts
 from .ooxml.transplant import replace_sheets
 from .reader import FileSource, check_source
 from .report import Block, Chart, Report, Rule, build_report, write_report
-from .texts import Texts, texts
+from .texts import Texts, all_names, fold, texts
 from .tracker import Settings, Tracker
 from .workbook import Formats, write_dashboard, write_output_sheet
 
@@ -45,15 +46,17 @@ class FileReportWriter:
     """Lays a report out in a scratch workbook with XlsxWriter: each output sheet with the template's own
     builders (titles, headers, the button), then the report's values, rules and charts."""
 
-    def __init__(self, path: Path, settings: Settings, button: bool, words: Texts):
+    def __init__(self, path: Path, settings: Settings, button: bool, words: Texts,
+                 sheet_names: dict[str, str] | None = None):
         self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                                   "strings_to_urls": False})
         self.fmt = Formats(self.wb, settings.currency, words)
         self.settings, self.button, self.words = settings, button, words
+        self.names = sheet_names or {name: words.sheet(name) for name in L.OUTPUT_SHEETS}
         self.ws = None
 
     def sheet(self, name: str) -> None:
-        self.ws = self.wb.add_worksheet(self.words.sheet(name))
+        self.ws = self.wb.add_worksheet(self.names[name])
         if name == "Dashboard":
             write_dashboard(self.ws, self.settings, self.fmt, self.button, self.words)
         else:
@@ -84,7 +87,7 @@ class FileReportWriter:
         data = spec.data
         chart = self.wb.add_chart({"type": spec.kind})
         n = len(data.rows) - 1
-        sheet = self.words.sheet(data.sheet)
+        sheet = self.names[data.sheet]
         for j in range(1, len(data.units)):
             series = {
                 "name": [sheet, data.row, data.col + j],
@@ -108,11 +111,27 @@ class FileReportWriter:
         self.wb.close()
 
 
-def write_output_sheets(path: Path, tracker: Tracker, report: Report, button: bool, words: Texts | None = None) -> None:
+def write_output_sheets(path: Path, tracker: Tracker, report: Report, button: bool, words: Texts | None = None,
+                        sheet_names: dict[str, str] | None = None) -> None:
     """A scratch workbook holding the output sheets, laid out and filled."""
-    writer = FileReportWriter(path, tracker.settings, button, words or texts())
+    writer = FileReportWriter(path, tracker.settings, button, words or texts(), sheet_names)
     write_report(report, writer)
     writer.close()
+
+
+def sheet_names(present: list[str], words: Texts) -> dict[str, str]:
+    """Each template sheet's name in this workbook: the one it has (in whatever language the tracker was
+    made), or, for a sheet it lacks, the name ``words`` gives it.
+
+    >>> sheet_names(["Dashboard", "Ads"], texts("fr"))["Dashboard"], sheet_names([], texts("fr"))["Dashboard"]
+    ('Dashboard', 'Tableau de bord')
+    """
+    by_key = {fold(name): name for name in present}
+    out = {}
+    for name in L.SHEETS:
+        found = next((by_key[fold(n)] for n in all_names("sheet", name) if fold(n) in by_key), None)
+        out[name] = found or words.sheet(name)
+    return out
 
 
 def has_macros(path: Path) -> bool:
@@ -134,15 +153,17 @@ def refresh(path: str | Path, out: str | Path | None = None, today: dt.date | No
     if tracker is None:
         raise InputError(problems)
     say("Computing the summaries")
-    words = texts()
+    words = texts(tracker.settings.language)
     report = build_report(tracker, today, words)
     target = Path(out) if out is not None else path
+    with zipfile.ZipFile(path) as zf:
+        names = sheet_names(list(sheet_parts(zf)), words)
     with tempfile.TemporaryDirectory(prefix="kpi_xl-") as tmp:
         scratch = Path(tmp) / "output.xlsx"
-        write_output_sheets(scratch, tracker, report, has_macros(path), words)
+        write_output_sheets(scratch, tracker, report, has_macros(path), words, names)
         say(f"Writing {target.name}")
         with atomic_path(target) as dest:
-            added = replace_sheets(path, scratch, [words.sheet(n) for n in L.OUTPUT_SHEETS], dest,
-                                   order=tuple(words.sheet(n) for n in L.SHEETS),
-                                   code_names={words.sheet(n): c for n, c in L.CODE_NAMES.items()})
+            added = replace_sheets(path, scratch, [names[n] for n in L.OUTPUT_SHEETS], dest,
+                                   order=tuple(names[n] for n in L.SHEETS),
+                                   code_names={names[n]: c for n, c in L.CODE_NAMES.items()})
     return RefreshResult(target, tracker, report, added)

@@ -217,7 +217,7 @@ def _dashboard(tracker: Tracker, report: Report, today: dt.date, words: Texts) -
     report.rules.append(Rule("Dashboard", f"C{row}", f"=AND(ISNUMBER(C{row}),C{row}<ReserveMonths*{reserve:.2f})",
                              L.RED))
 
-    alerts = analysis.alerts(tracker, latest, words) or [words("alert.none", month=month_label(latest))]
+    alerts = analysis.alerts(tracker, latest, words) or [words("alert.none", month=words.month(latest))]
     _lines(report, "alerts", L.DASHBOARD_ALERTS_ROW, alerts, words)
     _lines(report, "changes", L.DASHBOARD_CHANGES_ROW, analysis.what_changed(tracker, latest, words), words)
     _charts(tracker, report, words)
@@ -239,9 +239,9 @@ def _chart(report: Report, place: L.ChartPlace, col: int, title: str, headers: l
 def _charts(tracker: Tracker, report: Report, words: Texts) -> None:
     months = tracker.months()
     months = list(range(months[0], months[-1] + 1))[-24:]  # the last two years at most
-    labels = [month_label(m) for m in months]
-    values = [tracker.kpis(m, ids=("cpc", "cpl", "cac", "sales", "variable_costs", "fixed_costs", "net_profit",
-                                   "cash_end")) for m in labels]
+    labels = [words.month(m) for m in months]
+    values = [tracker.kpis(month_label(m), ids=("cpc", "cpl", "cac", "sales", "variable_costs", "fixed_costs",
+                                                "net_profit", "cash_end")) for m in months]
     reserve = [analysis.reserve(tracker, m) for m in months]
     funnel, profit, cash = L.CHARTS[:3]
     col = _chart(report, funnel, L.CHART_DATA_COL, words("chart.funnel"),
@@ -286,7 +286,7 @@ def _forecast(tracker: Tracker, report: Report, words: Texts) -> None:
     report.blocks.append(Block("Dashboard", r, c, [[sentence]], ["sentence"]))
     _chart(report, L.CHARTS[3], L.FORECAST_CHART_COL, words("chart.forecast"),
            [words("chart.forecast.cash"), words("chart.forecast.max_pay"), words("chart.reserve")],
-           [month_label(as_of + a.offset) for a in forecast.rows()], [[m[7], m[8], m[9]] for m in rows], (), words)
+           [words.month(as_of + a.offset) for a in forecast.rows()], [[m[7], m[8], m[9]] for m in rows], (), words)
 
 
 def build_report(tracker: Tracker, today: dt.date | None = None, words: Texts | None = None) -> Report:

@@ -20,9 +20,11 @@ Same end month, same rows: only the default end month reads the clock.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import random
+import re
 from dataclasses import dataclass
 
 from .periods import month_label, month_of, month_start, parse_period
@@ -140,7 +142,7 @@ SEEDS_TRIED = 200
 """The default seed is the first from :data:`FIRST_SEED` whose story month tells the story (a handful at most)."""
 
 
-def sample_data(end: str | dt.date | None = None, *, seed: int | None = None) -> SampleData:
+def sample_data(end: str | dt.date | None = None, *, seed: int | None = None, lang: str = "en") -> SampleData:
     """Twelve months ending with ``end`` (``2026-12``; default :func:`last_complete_month`).
 
     About 1,800 `Ads` rows and 400 `Ledger` entries.  A sample is random
@@ -158,13 +160,47 @@ def sample_data(end: str | dt.date | None = None, *, seed: int | None = None) ->
     """
     last = _end_month(end)
     if seed is not None:
-        return _generate(last, seed)
+        return _in_language(_generate(last, seed), lang)
     for candidate in range(FIRST_SEED, FIRST_SEED + SEEDS_TRIED):
         data = _generate(last, candidate)
         if tells_the_story(data):
-            return data
+            return _in_language(data, lang)
     raise RuntimeError(f"no seed from {FIRST_SEED} to {FIRST_SEED + SEEDS_TRIED - 1} tells the story "
                        f"for a sample ending {month_label(last)}")  # pragma: no cover
+
+
+def _in_language(data: SampleData, lang: str) -> SampleData:
+    """The same rows, figures and order, with the campaigns, labels and categories of ``lang``.
+
+    Types stay identifiers: the workbook writes them in the tracker's language.
+
+    >>> fr = sample_data("2026-12", lang="fr")
+    >>> fr.ads[0]["Campaign"], fr.ledger[0]["Label"], fr.settings.language
+    ('Guide gratuit', 'Loyer du bureau', 'fr')
+    >>> [r["Amount"] for r in fr.ledger] == [r["Amount"] for r in sample_data("2026-12").ledger]
+    True
+    """
+    if lang == "en":
+        return data
+    from .texts_fr import SAMPLE
+
+    def label(text: str) -> str:
+        if text in SAMPLE["labels"]:
+            return SAMPLE["labels"][text]
+        for english, french in SAMPLE["label_templates"].items():
+            pattern = "^" + re.escape(english).replace(r"\{number\}", "(?P<number>.+)").replace(
+                r"\{channel\}", "(?P<channel>.+)") + "$"
+            if m := re.match(pattern, text):
+                return french.format(**m.groupdict())
+        m = re.match(r"^Corporate tax balance for (\d{4})$", text)
+        return f"Solde de l'impôt sur les sociétés {m[1]}" if m else text
+
+    ads = [{**r, "Campaign": SAMPLE["campaigns"].get(r["Campaign"], r["Campaign"])} for r in data.ads]
+    ledger = [{**r, "Label": label(r["Label"]), "Category": SAMPLE["categories"].get(r["Category"], r["Category"])}
+              for r in data.ledger]
+    plan = [{**r, "Label": label(r["Label"])} for r in data.plan]
+    settings = dataclasses.replace(data.settings, language=lang)
+    return dataclasses.replace(data, ads=ads, ledger=ledger, plan=plan, settings=settings)
 
 
 def _month_sums(data: SampleData, month: str) -> dict[str, float]:

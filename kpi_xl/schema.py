@@ -103,6 +103,7 @@ class SettingKind:
     value: Literal["text", "number", "whole", "date"]
     low: float | dt.date | None = None
     high: float | None = None
+    choices: tuple[str, ...] = ()  # text: one of these (case ignored)
 
 
 SETTING_KINDS = {k.name: k for k in (
@@ -113,6 +114,7 @@ SETTING_KINDS = {k.name: k for k in (
     SettingKind("rate", "number", -1, 1),
     SettingKind("months", "number", 0),
     SettingKind("whole_months", "whole", 1, 120),
+    SettingKind("language", "text", 2, 2, choices=("en", "fr")),
 )}
 
 
@@ -143,6 +145,7 @@ SETTINGS = (
     Setting("MinGrossMargin", "min_gross_margin", "rate", None, blank_ok=True),
     Setting("ReserveMonths", "reserve_months", "months", 3.0),
     Setting("ForecastMonths", "forecast_months", "whole_months", 6, required=False),
+    Setting("Language", "language", "language", "en", required=False),
 )
 
 SETTINGS_BY_NAME = {s.name.casefold(): s for s in SETTINGS}

@@ -22,6 +22,7 @@ VBA project from :mod:`kpi_xl.udfs`.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -140,6 +141,8 @@ EN: dict[str, str] = {
     "settings.header.name": "Setting",
     "settings.header.value": "Value",
     "settings.header.note": "What it does",
+    "settings.comment": "{label}: {note}",
+    "settings.validation": "{label}: {hint}.",
     "setting.Currency": "Currency code shown in every money format (EUR, USD, GBP…).",
     "setting.OpeningCash": "Cash in the bank on OpeningDate: the start of the cash curve.",
     "setting.OpeningDate": "The day OpeningCash was in the bank; Ledger entries before it do not move cash.",
@@ -230,7 +233,26 @@ EN: dict[str, str] = {
                             "would lose them. Export them (VBA editor › File › Export), then delete them and run "
                             "--fix again.",
     "cli.doctor.input": "{n} problem(s) in the tracker's input (as kpi-xl kpis lists them):",
+    "demo.title": "{file}: {story} against {before}, and all 12 months ({span})",
+    "demo.sentence": "In {story}, against {before}, the cost per lead went {cpl} while the cost per click went "
+                     "{cpc}, the cost per customer {cac} and net profit from {profit_before} to {profit_after}: the "
+                     "lead form had gained qualifying questions, and every step of the funnel matters.",
+    "demo.undefined": "from — to —",
     "selection.all": "all time",
+    # --- names a French tracker writes differently (English: the identifier itself) --------------
+    "setting.Language": "Language of the tracker and of kpi-xl's reports: en (English) or fr (French).",
+    "setting_kind.language.hint": "en or fr",
+    "month.style": "iso",
+    "noun.line": "line|lines",
+    "noun.row": "row|rows",
+    "cli.import.file": "{path}: {format} ({details}), {lines} → {number} {table} {rows}: {added} new, {skipped} "
+                       "already there",
+    "cli.import.warning": "warning: {text}",
+    "cli.import.counts": "{ads} to Ads, {ledger} to Ledger",
+    "cli.import.dry_run": "Dry run, nothing written: would add {counts} ({skipped} already there).",
+    "cli.import.done": "Imported into {path}: added {counts} ({skipped} already there).",
+    "cli.import.nothing": "Nothing new: {path} is unchanged ({skipped} rows already there).",
+    "and": " and ",
     "selection.channel": "channel {name}",
     "selection.campaign": "campaign {name}",
 }
@@ -255,18 +277,90 @@ class Texts:
         """A sheet's name (``name`` is its identifier, :data:`kpi_xl.layout.SHEETS`)."""
         return self.table.get(f"sheet.{name}", name)
 
+    def header(self, table: str, header: str) -> str:
+        """A table column's header as this language writes it (``header`` is the identifier, the English one)."""
+        return self.table.get(f"header.{table}.{header}", header)
+
+    def ledger_type(self, name: str) -> str:
+        """A `Ledger` Type as this language writes it (``name`` is the identifier, the English one)."""
+        return self.table.get(f"type.{name}", name)
+
+    def setting_label(self, name: str) -> str:
+        """What column A of `Settings` says for a setting (its defined name stays the same in every language)."""
+        return self.table.get(f"setting_label.{name}", name)
+
     def month_year(self, year: int, month: int) -> str:
-        """``March 2026``."""
+        """``March 2026``, ``mars 2026``."""
         return self("month.year", month=self.table["month.names"].split()[month - 1], year=year)
+
+    def month(self, index: int) -> str:
+        """A month in a sentence: ``2026-03`` in English, ``mars 2026`` in French (months in lower case)."""
+        year, m = divmod(index, 12)
+        if self.table["month.style"] == "iso":
+            return f"{year}-{m + 1:02d}"
+        return self.month_year(year, m + 1).replace(" ", "\u00a0")
+
+    def after_colon(self, sentence: str) -> str:
+        """A sentence that follows a colon: French writes it without a capital."""
+        return sentence[:1].lower() + sentence[1:] if self.lang == "fr" else sentence
+
+    def line_start(self, text: str) -> str:
+        """A line starts with a capital (``Mai 2026 par rapport à avril 2026``)."""
+        return text[:1].upper() + text[1:]
+
+    def count(self, n: float, noun: str) -> str:
+        """``1 line``, ``3 lines``; ``1 ligne``, ``0 ligne``, ``3 lignes`` (French is singular below 2)."""
+        from .formatting import number
+
+        space = "\u00a0" if self.lang == "fr" else " "
+        return f"{number(n, 0, self.lang)}{space}{self.noun(n, noun)}"
+
+    def noun(self, n: float, noun: str) -> str:
+        """``row`` or ``rows``, agreed with ``n`` the language's way."""
+        one, many = self.table[f"noun.{noun}"].split("|")
+        return many if (abs(n) >= 2 if self.lang == "fr" else n != 1) else one
 
     def and_list(self, items: list[str]) -> str:
         """``Dashboard, Ads Summary, P&L and Forecast``."""
-        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + self.table["and"] + items[-1]
 
 
-LANGUAGES = {"en": Texts("en", EN)}
+def _french() -> dict[str, str]:
+    from .texts_fr import FR
+
+    return FR
 
 
-def texts(lang: str = "en") -> Texts:
-    """The words of ``lang``."""
-    return LANGUAGES[lang]
+LANGUAGES = {"en": Texts("en", EN), "fr": Texts("fr", _french())}
+
+
+def texts(lang: str | None = "en") -> Texts:
+    """The words of ``lang`` (``en`` or ``fr``; None: English)."""
+    return LANGUAGES[lang or "en"]
+
+
+def fold(text: str) -> str:
+    """How a typed name is compared: case, accents, spacing and apostrophes ignored.
+
+    >>> fold("  Coûts  VARIABLES "), fold("Rémunération") == fold("REMUNERATION")
+    ('couts variables', True)
+    """
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split()).casefold()
+
+
+def canonical_types() -> dict[str, str]:
+    """Folded spelling → `Ledger` Type identifier: every language's name, and the other French spellings."""
+    from .schema import LEDGER_TYPES
+    from .texts_fr import ACCEPTED_TYPES
+
+    out = {}
+    for name in LEDGER_TYPES:
+        for spelling in (*all_names("type", name), *ACCEPTED_TYPES.get(name, ())):
+            out[fold(spelling)] = name
+    return out
+
+
+def all_names(kind: str, name: str) -> set[str]:
+    """Every language's spelling of a sheet, header or type identifier (``kind``: ``sheet``, ``header.Ads``…)."""
+    return {words.table.get(f"{kind}.{name}", name) for words in LANGUAGES.values()}

@@ -49,6 +49,7 @@ class Settings:
     min_gross_margin: float | None = DEFAULTS["min_gross_margin"]
     reserve_months: float = DEFAULTS["reserve_months"]
     forecast_months: int = DEFAULTS["forecast_months"]
+    language: str = DEFAULTS["language"]
 
 
 # Internal column names of the normalised frames.

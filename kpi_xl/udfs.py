@@ -39,6 +39,7 @@ from .errors import ArgumentError, InputError, KpiXlError
 from .excel import Snapshot, book_of, check_snapshot, snapshot
 from .metrics import KPI_IDS, Value
 from .periods import Selection
+from .texts import texts
 from .tracker import Tracker
 
 DIV0 = "#DIV/0!"
@@ -124,15 +125,16 @@ def evaluate(kpi_id: str, period: Any = None, channel: Any = None, campaign: Any
         return error_text(e)
 
 
-def _kpi_function(kpi_id: str):
+def _kpi_function(kpi_id: str, name: str | None = None, doc: str | None = None):
+    """The Excel function ``name`` (default: the id, upper-case) giving KPI ``kpi_id``."""
     kpi = metrics.REGISTRY[kpi_id]
 
     def udf(period=None, channel=None, campaign=None, caller=None):
         return evaluate(kpi_id, period, channel, campaign, caller)
 
-    udf.__name__ = udf.__qualname__ = kpi_id.upper()
+    udf.__name__ = udf.__qualname__ = name or kpi_id.upper()
     udf.__module__ = __name__
-    udf.__doc__ = f"{kpi.label}: {kpi.formula}."
+    udf.__doc__ = doc or f"{kpi.label}: {kpi.formula}."
     udf = xw.arg("period", doc=PERIOD_DOC)(udf)
     udf = xw.arg("channel", doc=CHANNEL_DOC)(udf)
     udf = xw.arg("campaign", doc=CAMPAIGN_DOC)(udf)
@@ -170,5 +172,16 @@ def KPIS(period=None, channel=None, campaign=None, caller=None):
     return [[kpi_id, cell_value(v)] for kpi_id, v in values.items()]
 
 
-FUNCTION_NAMES: tuple[str, ...] = tuple(i.upper() for i in KPI_IDS) + ("KPI", "KPIS")
+ALIASES = {"CA": "sales", "TRESORERIE": "cash_end", "BENEFICE_NET": "net_profit",
+           "REMUNERATION_POSSIBLE": "safe_owner_pay", "SEUIL_RENTABILITE": "breakeven_sales"}
+"""French names for the few figures a French owner would look for by their French name: =CA() is
+=SALES().  The acronyms (CPC, CPL, CAC, CTR, ROAS) are the same in French and need none."""
+
+
+for _name, _id in ALIASES.items():
+    globals()[_name] = _kpi_function(_id, _name, f"{texts('fr').kpi(_id)} (={_id.upper()}()) : "
+                                                 f"{metrics.REGISTRY[_id].formula}.")
+del _name, _id
+
+FUNCTION_NAMES: tuple[str, ...] = tuple(i.upper() for i in KPI_IDS) + ("KPI", "KPIS") + tuple(ALIASES)
 """Every Excel function this module defines, in the order of the docs."""

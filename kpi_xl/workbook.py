@@ -31,6 +31,7 @@ may fix.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -59,6 +60,7 @@ class Formats:
         self._wb = wb
         self.currency = currency
         words = words or texts()
+        self.lang = lang = words.lang
         font = {"font_name": "Calibri", "font_size": 11}
         self.font = font
         self.title = wb.add_format({**font, "bold": True, "font_size": 18, "font_color": L.NAVY})
@@ -77,19 +79,19 @@ class Formats:
         self.text = wb.add_format(font)
         self.sentence = wb.add_format({**font, "bold": True, "font_color": L.NAVY, "text_wrap": True, "valign": "top"})
         self.code = wb.add_format({"font_name": "Consolas", "font_size": 11})
-        self.date = wb.add_format({**font, "num_format": excel_format("date"), "align": "left"})
-        self.month = wb.add_format({**font, "num_format": excel_format("month"), "align": "left"})
-        self.money = wb.add_format({**font, "num_format": excel_format("money", currency)})
-        self.count = wb.add_format({**font, "num_format": excel_format("count")})
-        self.percent = wb.add_format({**font, "num_format": excel_format("percent")})
-        self.multiple = wb.add_format({**font, "num_format": excel_format("multiple")})
-        self.months = wb.add_format({**font, "num_format": excel_format("months")})
+        self.date = wb.add_format({**font, "num_format": excel_format("date", lang=lang), "align": "left"})
+        self.month = wb.add_format({**font, "num_format": excel_format("month", lang=lang), "align": "left"})
+        self.money = wb.add_format({**font, "num_format": excel_format("money", currency, lang)})
+        self.count = wb.add_format({**font, "num_format": excel_format("count", lang=lang)})
+        self.percent = wb.add_format({**font, "num_format": excel_format("percent", lang=lang)})
+        self.multiple = wb.add_format({**font, "num_format": excel_format("multiple", lang=lang)})
+        self.months = wb.add_format({**font, "num_format": excel_format("months", lang=lang)})
         # Settings values: the input look (pale yellow, thin border) with each kind's number format.
         framed = {**font, "bg_color": L.INPUT, "border": 1, "border_color": "#BFBFBF", "align": "right",
                   "valign": "vcenter"}
         self.input = {}
         for kind in SETTING_KINDS:
-            num = setting_format(kind, currency, words("unit.months"))
+            num = setting_format(kind, currency, words("unit.months"), lang)
             self.input[kind] = wb.add_format({**framed, "num_format": num} if num else framed)
         self._cache: dict[tuple, object] = {}
 
@@ -125,7 +127,7 @@ class Formats:
         """A dashboard value cell: the unit's format, a light rule under it."""
         key = ("kpi", unit, bold)
         if key not in self._cache:
-            num = excel_format(unit, self.currency) if unit != "text" else "General"
+            num = excel_format(unit, self.currency, self.lang) if unit != "text" else "General"
             self._cache[key] = self._wb.add_format({**self.font, "num_format": num, "bold": bold,
                                                     "bottom": 1, "bottom_color": L.LIGHT})
         return self._cache[key]
@@ -136,7 +138,7 @@ class Formats:
         if key not in self._cache:
             sign = "≥ " if kind == "min" else "≤ "
             # Prefix each section of the number format (positive;negative) with the sign.
-            num = ";".join(f'"{sign}"{part}' for part in excel_format(unit, self.currency).split(";"))
+            num = ";".join(f'"{sign}"{part}' for part in excel_format(unit, self.currency, self.lang).split(";"))
             self._cache[key] = self._wb.add_format({**self.font, "num_format": num, "font_color": L.GREY,
                                                     "align": "right", "bottom": 1, "bottom_color": L.LIGHT})
         return self._cache[key]
@@ -167,47 +169,57 @@ def write_table(wb: xlsxwriter.Workbook, ws: Worksheet, spec: TableSpec, rows: I
                 fmt: Formats, words: Texts | None = None, first_row: int = 0, min_rows: int = 1) -> int:
     """Write ``rows`` as the Excel Table ``spec.name``; return the number of data rows.
 
+    Rows are keyed by the identifiers of ``spec`` (the English headers); the
+    headers and the `Type` values are written in the language of ``words``.
     Columns get their number format and a validation that reaches to the
     sheet's last row, so that typing below the table (where Excel grows it)
     or into a grown table is checked as the reader checks it.
     """
+    words = words or texts()
     rows = list(rows)
     n = max(len(rows), min_rows)
     for j, col in enumerate(spec.columns):
-        ws.set_column(j, j, _WIDTHS.get(col.header, _table_width(col.kind, col.header)), fmt.for_kind(col.kind))
+        header = words.header(spec.name, col.header)
+        ws.set_column(j, j, _WIDTHS.get(col.header, _table_width(col.kind, header)), fmt.for_kind(col.kind))
     for i, row in enumerate(rows):
         r = first_row + 1 + i
         for j, col in enumerate(spec.columns):
-            value = row.get(col.header)
-            if value is None or value == "":
-                continue
-            if col.kind in ("date", "month") and isinstance(value, dt.date):
-                ws.write_datetime(r, j, dt.datetime.combine(value, dt.time()), fmt.for_kind(col.kind))
-            elif col.kind in ("text", "ledger_type", "month"):
-                ws.write_string(r, j, str(value), fmt.text)  # never a formula, whatever it starts with
-            else:
-                ws.write_number(r, j, float(value), fmt.for_kind(col.kind))
+            _write_value(ws, r, j, col.kind, row.get(col.header), fmt, words)
     ws.add_table(first_row, 0, first_row + n, len(spec.columns) - 1, {
         "name": spec.name,
         "style": "Table Style Medium 2",
         # Explicit header cells too: LibreOffice and viewers do not draw Excel's table styles.
-        "columns": [{"header": c.header, "format": fmt.for_kind(c.kind),
+        "columns": [{"header": words.header(spec.name, c.header), "format": fmt.for_kind(c.kind),
                      "header_format": fmt.header_number if c.kind in _NUMBER_KINDS else fmt.header}
                     for c in spec.columns],
     })
     ws.set_row(first_row, 20)
     ws.freeze_panes(first_row + 1, 0)
-    _validate_columns(ws, spec, first_row + 1, words or texts())
+    _validate_columns(ws, spec, first_row + 1, words)
     _print_setup(ws, repeat_row=first_row)
     return n
 
 
+def _write_value(ws: Worksheet, r: int, j: int, kind: str, value: object, fmt: Formats, words: Texts) -> None:
+    if value is None or value == "":
+        return
+    if kind in ("date", "month") and isinstance(value, dt.date):
+        ws.write_datetime(r, j, dt.datetime.combine(value, dt.time()), fmt.for_kind(kind))
+    elif kind == "ledger_type":
+        ws.write_string(r, j, words.ledger_type(str(value)), fmt.text)
+    elif kind in ("text", "month"):
+        ws.write_string(r, j, str(value), fmt.text)  # never a formula, whatever it starts with
+    else:
+        ws.write_number(r, j, float(value), fmt.for_kind(kind))
+
+
 def _validate_columns(ws: Worksheet, spec: TableSpec, first: int, words: Texts) -> None:
     last = 1_048_575
-    types = ", ".join(LEDGER_TYPES)
+    types = [words.ledger_type(t) for t in LEDGER_TYPES]
     for j, col in enumerate(spec.columns):
-        meaning = words(f"column.{spec.name}.{col.header}", types=types)
-        message = words(f"validation.{col.kind}", header=col.header, meaning=meaning, types=types) \
+        header = words.header(spec.name, col.header)
+        meaning = words(f"column.{spec.name}.{col.header}", types=", ".join(types))
+        message = words(f"validation.{col.kind}", header=header, meaning=meaning, types=", ".join(types)) \
             if col.kind in ("count", "money", "signed_money", "date", "ledger_type") else ""
         rule: dict | None = None
         if col.kind == "count":
@@ -219,14 +231,16 @@ def _validate_columns(ws: Worksheet, spec: TableSpec, first: int, words: Texts) 
         elif col.kind == "date":
             rule = {"validate": "date", "criteria": ">=", "value": dt.date(1990, 1, 1)}
         elif col.kind == "ledger_type":
-            rule = {"validate": "list", "source": list(LEDGER_TYPES)}
+            rule = {"validate": "list", "source": types}
         if rule:
-            ws.data_validation(first, j, last, j, {**rule, "error_message": message, "error_title": col.header})
+            ws.data_validation(first, j, last, j, {**rule, "error_message": message, "error_title": header})
 
 
 def _setting_rule(setting: Setting) -> dict:
     """The Excel validation of a setting's cell: the bounds of its kind (:data:`kpi_xl.schema.SETTING_KINDS`)."""
     kind = SETTING_KINDS[setting.kind]
+    if kind.choices:
+        return {"validate": "list", "source": list(kind.choices)}
     validate = {"text": "length", "number": "decimal", "whole": "integer", "date": "date"}[kind.value]
     if kind.high is None:
         return {"validate": validate, "criteria": ">=", "value": kind.low}
@@ -251,7 +265,8 @@ def write_settings(wb: xlsxwriter.Workbook, ws: Worksheet, settings: Settings, f
         value = getattr(settings, setting.field)
         cell_format = fmt.input[setting.kind]
         note = words(f"setting.{setting.name}")
-        ws.write_string(r, 0, setting.name, fmt.label)
+        label = words.setting_label(setting.name)
+        ws.write_string(r, 0, label, fmt.label)
         if value is None:
             ws.write_blank(r, 1, None, cell_format)
         elif isinstance(value, dt.date):
@@ -261,14 +276,26 @@ def write_settings(wb: xlsxwriter.Workbook, ws: Worksheet, settings: Settings, f
         else:
             ws.write_number(r, 1, value, cell_format)
         ws.write_string(r, 2, note, fmt.note)
-        ws.write_comment(r, 1, f"{setting.name}: {note}", {"x_scale": 2.2, "y_scale": 1.1})
+        ws.write_comment(r, 1, words("settings.comment", name=setting.name, label=label, note=note),
+                         {"x_scale": 2.2, "y_scale": 1.1})
         hint = words(f"setting_kind.{setting.kind}.hint")
-        ws.data_validation(r, 1, r, 1, {**_setting_rule(setting), "error_title": setting.name,
-                                        "error_message": f"{setting.name}: {hint}."})
+        ws.data_validation(r, 1, r, 1, {**_setting_rule(setting), "error_title": label,
+                                        "error_message": words("settings.validation", label=label, hint=hint)})
         ws.set_row(r, 20)
-        wb.define_name(setting.name, f"=Settings!$B${r + 1}")
+        wb.define_name(setting.name, f"={quote_sheet(words.sheet('Settings'))}!$B${r + 1}")
     ws.freeze_panes(L.SETTINGS_FIRST_ROW, 0)
     _print_setup(ws, one_page=True)
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet's name as a reference writes it: ``Settings``, ``'Paramètres'``.
+
+    >>> quote_sheet("Settings"), quote_sheet("P&L"), quote_sheet("Tableau de bord")
+    ('Settings', "'P&L'", "'Tableau de bord'")
+    """
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
 
 
 def setting_cell(name: str) -> str:
@@ -412,7 +439,7 @@ def build_workbook(path: str | Path, ads: Iterable[Mapping] = (), ledger: Iterab
     creation date (default: now), which is the output's only varying part.
     """
     settings = settings or Settings()
-    words = texts()
+    words = texts(settings.language)
     if macros is None:
         macros = Path(path).suffix.lower() == ".xlsm"
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,

@@ -103,7 +103,12 @@ def test_doctor_finds_the_defect_and_fix_cures_it(tmp_path, case, pristine_figur
 
 
 def test_fix_keeps_the_vba_project_when_nothing_is_wrong_with_it(tmp_path):
-    path = undefined_format(CORPUS / "pristine.xlsm", tmp_path / "t.xlsm")
+    from kpi_xl.sample import sample_data
+    from kpi_xl.workbook import write_tracker
+
+    data = sample_data("2026-06")
+    current = write_tracker(tmp_path / "current.xlsm", data.ads, data.ledger, data.settings, data.plan)
+    path = undefined_format(current, tmp_path / "t.xlsm")
     with zipfile.ZipFile(path) as z:
         vba = z.read("xl/vbaProject.bin")
     assert run("doctor", path, "--fix")[0] == 0

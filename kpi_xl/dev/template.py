@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..ooxml.zipfiles import rewrite
 from ..schema import default_opening_date
+from ..texts import texts
 from ..tracker import Settings
 from ..workbook import VBA_PROJECT, build_workbook
 
@@ -40,16 +41,19 @@ SAMPLE_END = f"{TEMPLATE_YEAR}-12"
 PACKAGE = Path(__file__).resolve().parents[1]
 ROOT = PACKAGE.parent
 TEMPLATE = ROOT / "workbook" / "KPI_Template.xlsm"
+TEMPLATE_FR = ROOT / "workbook" / "KPI_Template_FR.xlsm"
+TEMPLATES = {"en": TEMPLATE, "fr": TEMPLATE_FR}
+"""The committed templates, one per language (same VBA project, same tables and names)."""
 VBA_BIN = PACKAGE / VBA_PROJECT
 
 
-def template_settings() -> Settings:
-    return Settings(opening_date=default_opening_date(TEMPLATE_YEAR))
+def template_settings(lang: str = "en") -> Settings:
+    return Settings(opening_date=default_opening_date(TEMPLATE_YEAR), language=lang)
 
 
-def write_template(path: str | Path) -> Path:
+def write_template(path: str | Path, lang: str = "en") -> Path:
     """The template as a fresh build writes it, with the packaged VBA project."""
-    build_workbook(path, settings=template_settings(), macros=True, created=CREATED)
+    build_workbook(path, settings=template_settings(lang), macros=True, created=CREATED)
     return Path(path)
 
 
@@ -59,8 +63,9 @@ def build() -> None:
     VBA_BIN.parent.mkdir(exist_ok=True)
     VBA_BIN.write_bytes(build_vba_project())
     TEMPLATE.parent.mkdir(exist_ok=True)
-    write_template(TEMPLATE)
-    print(f"wrote {VBA_BIN.relative_to(ROOT)} and {TEMPLATE.relative_to(ROOT)}")
+    for lang, path in TEMPLATES.items():
+        write_template(path, lang)
+    print(f"wrote {VBA_BIN.relative_to(ROOT)}, " + " and ".join(str(p.relative_to(ROOT)) for p in TEMPLATES.values()))
 
 
 def check() -> int:
@@ -72,12 +77,13 @@ def check() -> int:
     if not VBA_BIN.exists() or VBA_BIN.read_bytes() != build_vba_project():
         print(f"{VBA_BIN.relative_to(ROOT)} differs from a fresh build", file=sys.stderr)
         status = 1
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = write_template(Path(tmp) / TEMPLATE.name)
-        differences = compare_packages(fresh, TEMPLATE) if TEMPLATE.exists() else ["missing"]
-    for line in differences:
-        print(f"{TEMPLATE.relative_to(ROOT)}: {line}", file=sys.stderr)
-        status = 1
+    for lang, path in TEMPLATES.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = write_template(Path(tmp) / path.name, lang)
+            differences = compare_packages(fresh, path) if path.exists() else ["missing"]
+        for line in differences:
+            print(f"{path.relative_to(ROOT)}: {line}", file=sys.stderr)
+            status = 1
     if status:
         print("run: python -m kpi_xl.dev.template build", file=sys.stderr)
     return status
@@ -85,6 +91,7 @@ def check() -> int:
 
 SCREENSHOTS = {"Dashboard": "dashboard.png", "Ads": "ads.png", "Settings": "settings.png",
                "Ads Summary": "ads-summary.png", "P&L": "pnl.png", "Forecast": "forecast.png"}
+"""The pictures of the docs, by sheet (French ones in docs/fr/, the same names)."""
 
 
 def _print_buttons(src: Path, dst: Path) -> None:
@@ -95,14 +102,16 @@ def _print_buttons(src: Path, dst: Path) -> None:
         rewrite(zin, dst, vml)
 
 
-def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
+def screenshots(outdir: Path | None = None, lang: str = "en") -> list[Path]:
     """The docs' pictures of a refreshed ``kpi-xl new --sample`` tracker, as LibreOffice draws it."""
     from ..refresh import refresh
     from ..sample import sample_data
     from ..workbook import write_tracker
     from .render import sheet_pages, to_pdf, to_png
 
-    data = sample_data(SAMPLE_END)
+    words = texts(lang)
+    outdir = outdir or (ROOT / "docs" if lang == "en" else ROOT / "docs" / lang)
+    data = sample_data(SAMPLE_END, lang=lang)
     outdir.mkdir(exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,7 +123,7 @@ def screenshots(outdir: Path = ROOT / "docs") -> list[Path]:
         pdf = to_pdf(shown, tmp)
         pages = sheet_pages(pdf)
         for sheet, name in SCREENSHOTS.items():
-            written.append(to_png(pdf, pages[sheet][0], outdir / name, dpi=110, crop=True,
+            written.append(to_png(pdf, pages[words.sheet(sheet)][0], outdir / name, dpi=110, crop=True,
                                   max_height=260 if sheet in ("Ads", "Ads Summary", "P&L") else None))
     for path in written:
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
@@ -129,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     if args == ["check"]:
         return check()
     if args == ["screenshots"]:
-        screenshots()
+        for lang in TEMPLATES:
+            screenshots(lang=lang)
         return 0
     print("usage:" + __doc__.split("::")[1].split("``build``")[0].rstrip(), file=sys.stderr)
     return 2

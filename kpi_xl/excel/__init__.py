@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .. import analysis
 from ..errors import Problem
 from ..report import Report, build_report, write_report
 from ..texts import texts
@@ -45,25 +46,27 @@ def refresh_book(book: Any, today: dt.date | None = None) -> Report | None:
     Reads the workbook as Excel holds it (unsaved edits included).  Input
     problems appear in one message box and nothing is written.
     """
-    words = texts()
     tracker, problems = check_snapshot(snapshot(book))
     if tracker is None:
+        words = texts()
         book.app.alert(refresh_message(tracker, problems), title=words("excel.title"))
         return None
+    words = texts(tracker.settings.language)
     report = build_report(tracker, today, words)
     writer = ExcelReportWriter(book, tracker.settings, words)
     write_report(report, writer)
     warnings = [p for p in problems if p.severity == "warning"]
     if warnings:
-        book.app.alert(refresh_message(tracker, warnings), title=words("excel.title"))
-    book.app.status_bar = (words("excel.refreshed", month=report.latest_month or words("excel.refreshed.none"))
+        book.app.alert(refresh_message(tracker, warnings, words=words), title=words("excel.title"))
+    latest = words.month(analysis.latest_month(tracker)) if report.latest_month else words("excel.refreshed.none")
+    book.app.status_bar = (words("excel.refreshed", month=latest)
                            + "".join(words("excel.added_sheet", name=words.sheet(name)) for name in writer.added))
     return report
 
 
-def refresh_message(tracker: Tracker | None, problems: list[Problem], limit: int = 25) -> str:
+def refresh_message(tracker: Tracker | None, problems: list[Problem], limit: int = 25, words=None) -> str:
     """The text of the message box after a refresh (problems first, at most ``limit`` lines)."""
-    words = texts()
+    words = words or texts(tracker.settings.language if tracker is not None else None)
     errors = [p for p in problems if p.severity == "error"]
     if tracker is None:
         lines = [str(p) for p in errors[:limit]]

@@ -17,7 +17,7 @@ from .. import layout as L
 from ..formatting import excel_format
 from ..ooxml.cells import cell_name
 from ..report import Block, Chart, Rule
-from ..texts import Texts
+from ..texts import Texts, all_names, fold
 from ..tracker import Settings
 from ..workbook import output_headers
 
@@ -66,8 +66,9 @@ class ExcelReportWriter:
 
     def _find_or_add(self, name: str) -> Any:
         title = self.words.sheet(name)
+        names = {fold(n) for n in all_names("sheet", name)}
         for sheet in self.book.sheets:
-            if sheet.name == title:
+            if fold(sheet.name) in names:  # the tracker's own name for it, in any language
                 return sheet
         sheet = self.book.sheets.add(title, after=self.book.sheets[-1])
         self.added.append(name)
@@ -115,7 +116,7 @@ class ExcelReportWriter:
         for j, unit in enumerate(b.units):
             if first <= last:
                 cells = sheet.range(_rc(first, b.col + j), _rc(last, b.col + j))
-                cells.number_format = excel_format(unit, self.settings.currency)
+                cells.number_format = excel_format(unit, self.settings.currency, self.words.lang)
         for i in sorted(b.bold_rows):
             line = sheet.range(_rc(b.row + i, b.col), _rc(b.row + i, b.col + len(b.units) - 1))
             line.font.bold = True

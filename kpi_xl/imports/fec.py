@@ -33,6 +33,7 @@ from typing import Mapping
 
 from ..errors import ArgumentError, Problem
 from ..schema import LEDGER_TYPES
+from ..texts import canonical_types, fold
 from .sniff import Sniffed
 from .text import EXCEL_TEXT_LIMIT, cell_text, normalise_header, parse_amount, parse_fec_date, quote
 
@@ -81,7 +82,7 @@ CASH_ACCOUNTS = ("51", "53")
 """Banks and cash in hand: their opening balance is what `OpeningCash` means."""
 
 _REQUIRED = ("JournalCode", "EcritureNum", "EcritureDate", "CompteNum")
-_NONE = {"none", "skip", "-", ""}
+_NONE = {"none", "skip", "-", "", "aucun", "ignorer"}
 
 
 def parse_mapping(items: list[str] | Mapping[str, str | None] | None) -> dict[str, str | None]:
@@ -89,6 +90,8 @@ def parse_mapping(items: list[str] | Mapping[str, str | None] | None) -> dict[st
 
     >>> parse_mapping(["623=variable cost", "108=Owner pay", "791=none"])
     {'623': 'Variable cost', '108': 'Owner pay', '791': None}
+    >>> parse_mapping(["6226=Coût variable", "791=aucun"])
+    {'6226': 'Variable cost', '791': None}
     """
     if not items:
         return {}
@@ -99,14 +102,14 @@ def parse_mapping(items: list[str] | Mapping[str, str | None] | None) -> dict[st
             if not sep:
                 raise ArgumentError(f'--map "{item}": expected ACCOUNT_PREFIX=TYPE, e.g. "6226=Variable cost"')
             pairs.append((prefix, kind))
-    known = {t.casefold(): t for t in LEDGER_TYPES}
+    known = canonical_types()  # English or French names: "6226=Coût variable" too
     out: dict[str, str | None] = {}
     for prefix, kind in pairs:
         prefix = prefix.strip()
         if not re.fullmatch(r"[0-9A-Za-z]+", prefix):
             raise ArgumentError(f'--map "{prefix}={kind}": expected an account prefix such as 62 or 6226, '
                                 f"found {quote(prefix)}")
-        key = (kind or "").strip().casefold()
+        key = fold(kind or "")
         if key in _NONE:
             out[prefix] = None
         elif key in known:

@@ -39,6 +39,7 @@ from ..files import atomic_path
 from ..ooxml.cells import serial_to_date
 from ..reader import FileSource, Problems, check_source, find_table
 from ..schema import ADS, LEDGER, TableSpec
+from ..texts import Texts, texts
 from .ads import AdExport, ads_key, read_ad_export
 from .append import Append, append_rows
 from .fec import FecExport, ledger_key, parse_mapping, read_fec
@@ -104,6 +105,7 @@ class ImportResult:
     files: list[FileSummary]
     written: bool
     warnings: list[Problem] = field(default_factory=list)  # the tracker's own, as `kpi-xl kpis` gives them
+    language: str = "en"  # the tracker's
 
     def added(self, table: str) -> int:
         return sum(f.added for f in self.files if f.table == table)
@@ -141,8 +143,19 @@ def import_files(path: str | Path, options: ImportOptions | None = None, **field
     if problems:
         raise InputError(problems)
     appends, summaries = plan_rows(source, exports)
+    _in_language(appends, texts(tracker.settings.language))
     written = _write(path, options, appends, source)
-    return ImportResult(Path(options.out) if options.out is not None else path, summaries, written, found)
+    return ImportResult(Path(options.out) if options.out is not None else path, summaries, written, found,
+                        tracker.settings.language)
+
+
+def _in_language(appends: dict[str, Append], words: Texts) -> None:
+    """The `Type` of each new Ledger row as the tracker's language writes it (``Vente`` in a French one)."""
+    for append in appends.values():
+        if any(c.kind == "ledger_type" for c in append.spec.columns):
+            for row in append.rows:
+                if row.get("Type"):
+                    row["Type"] = words.ledger_type(row["Type"])
 
 
 def _day(date: dt.date | str | None) -> dt.date | None:
