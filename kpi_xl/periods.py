@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from .errors import ArgumentError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_QUARTER = re.compile(r"^(\d{4})-[QqTt]([1-4])$")  # T: trimestre, as a French owner writes a quarter
 _YEAR = re.compile(r"^(\d{4})$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 
@@ -99,6 +99,8 @@ def parse_period(value: object, argument: str = "period") -> Period:
     >>> parse_period(dt.date(2026, 3, 15)).label
     '2026-03'
     >>> parse_period(None) == parse_period("  ") == ALL
+    True
+    >>> parse_period("2026-T2") == parse_period("2026-Q2")
     True
     """
     if value is None:

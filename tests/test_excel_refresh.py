@@ -134,3 +134,23 @@ def test_the_button_adds_the_forecast_sheet_to_a_tracker_made_before_it(sample_f
     refresh_book(book, today=TODAY)  # the second time it is there: nothing added
     assert book.app.status_bar == "KPIs refreshed (latest month 2026-12)"
     assert [s.name for s in book.sheets].count("Forecast") == 1
+
+
+def test_the_button_refreshes_a_french_tracker_in_french(tmp_path):
+    from kpi_xl.texts import texts
+
+    words = texts("fr")
+    data = sample_data(SAMPLE_END, lang="fr")
+    path = write_tracker(tmp_path / "fr.xlsm", data.ads, data.ledger, data.settings, data.plan)
+    book = fake_book_from_file(path)
+    report = refresh_book(book, today=TODAY)
+    assert report is not None and book.app.alerts == []
+    assert book.app.status_bar == "KPI actualisés (dernier mois\u00a0: décembre\u00a02026)"
+    assert [s.name for s in book.sheets][:1] == ["Tableau de bord"]  # found by its French name: none added
+    assert "Synthèse pub" in [s.name for s in book.sheets] and "Ads Summary" not in [s.name for s in book.sheets]
+    summary = book.sheets["Synthèse pub"]
+    assert any(v == words("ads_summary.total") for v in summary.cells.values())
+    assert summary.formats[(OUTPUT_HEADER_ROW + 2, 3)] == "#,##0"
+    pnl = book.sheets["Compte de résultat"]
+    assert pnl.formats[(OUTPUT_HEADER_ROW + 2, 2)] == '#,##0.00 "€";-#,##0.00 "€"'
+    assert pnl.formats[(OUTPUT_HEADER_ROW + 2, 1)] == "[$-40C]mmmm yyyy"
