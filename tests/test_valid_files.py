@@ -32,21 +32,26 @@ from typer.testing import CliRunner
 
 import kpi_xl.sample
 from kpi_xl.cli import app
-from kpi_xl.dev.template import TEMPLATE
+from kpi_xl.dev.template import TEMPLATE, TEMPLATE_FR
 from kpi_xl.tracker import Settings
 from kpi_xl.workbook import write_tracker
 
 from . import openxml_sdk as sdk
 from .conftest import DATA, SAMPLE_END
-from .ooxml_checks import errors, new_errors, not_well_formed  # → kpi_xl.ooxml.doctor once it moves there
+from .ooxml_checks import errors, new_errors, not_well_formed  # the product's own checks (kpi_xl.ooxml.doctor)
 
 CORPUS = DATA / "foreign"
 FOREIGN = sorted(p.name for p in CORPUS.glob("*.xls[mx]"))
 """Every tracker of the corpus (see its README.md), pristine ones included."""
 NEW = [f"new{sample}.{suffix}" for suffix in ("xlsm", "xlsx") for sample in ("", "-sample")]
+FRENCH = ["new-fr-sample.xlsm", "new-fr-sample.xlsx"]
 OWN = [
-    TEMPLATE.name,
-    *NEW,
+    TEMPLATE.name, TEMPLATE_FR.name,
+    *NEW, *FRENCH,
+    *(f"{name} refreshed{times}" for name in FRENCH for times in ("", " twice")),
+    "demo-fr.xlsm", "EUR French tracker + FEC", "EUR French tracker + FEC refreshed",
+    *(f"{name} repaired by doctor --fix" for name in ("openpyxl-no-forecast.xlsm", "libreoffice.xlsm",
+                                                      "openpyxl.xlsx")),
     *(f"{name} refreshed{times}" for name in NEW for times in ("", " twice")),
     "demo.xlsm", "demo.xlsx",
     "AUD tracker", "AUD tracker + Meta Ads export", "AUD tracker + Meta Ads export refreshed",
@@ -88,6 +93,7 @@ class Workbooks(dict):
 def built(tmp_path_factory) -> Workbooks:
     made = Workbooks(tmp_path_factory.mktemp("valid"))
     made[TEMPLATE.name] = TEMPLATE  # read only: validated where it is committed
+    made[TEMPLATE_FR.name] = TEMPLATE_FR
     with pytest.MonkeyPatch.context() as mp:  # the sample (new --sample, demo) ends where the tests' does
         mp.setattr(kpi_xl.sample, "last_complete_month", lambda today=None: SAMPLE_END)
         for name in NEW:
@@ -97,6 +103,12 @@ def built(tmp_path_factory) -> Workbooks:
         for name in ("demo.xlsm", "demo.xlsx"):
             made[name] = made.folder / name
             cli("demo", "--out", made[name])
+        for name in FRENCH:
+            made[name] = made.folder / name
+            cli("new", made[name], "--sample", "--lang", "fr")
+            made.refreshed(name, made[name])
+        made["demo-fr.xlsm"] = made.folder / "demo-fr.xlsm"
+        cli("demo", "--out", made["demo-fr.xlsm"], "--lang", "fr")
     made["AUD tracker"] = write_tracker(made.folder / "aud.xlsm", settings=Settings(currency="AUD"))
     ads = made.copy("AUD tracker + Meta Ads export", made["AUD tracker"])
     cli("import", ads, "--ads", DATA / "meta_ads_export_aud_daily.csv")
@@ -105,6 +117,12 @@ def built(tmp_path_factory) -> Workbooks:
     cli("new", fec)
     cli("import", fec, "--fec", DATA / "111111111FEC20221231.TXT")
     made.refreshed("EUR tracker + FEC", fec, times=1)
+    made["EUR French tracker + FEC"] = fec_fr = made.folder / "eur-fec-fr.xlsm"
+    cli("new", fec_fr, "--lang", "fr")
+    cli("import", fec_fr, "--fec", DATA / "111111111FEC20221231.TXT")
+    made.refreshed("EUR French tracker + FEC", fec_fr, times=1)
+    for name in ("openpyxl-no-forecast.xlsm", "libreoffice.xlsm", "openpyxl.xlsx"):
+        cli("doctor", made.copy(f"{name} repaired by doctor --fix", CORPUS / name), "--fix")
     for name in FOREIGN:
         made.refreshed(name, CORPUS / name)
         made.inputs[f"{name} refreshed"] = made.inputs[f"{name} refreshed twice"] = CORPUS / name
