@@ -257,7 +257,7 @@ def write_settings(wb: xlsxwriter.Workbook, ws: Worksheet, settings: Settings, f
     ws.write(L.SETTINGS_FIRST_ROW - 1, 2, words("settings.header.note"), fmt.header_indented)
     ws.set_row(0, 26)
     ws.set_row(L.SETTINGS_FIRST_ROW - 1, 20)
-    ws.set_column(0, 0, 18)
+    ws.set_column(0, 0, max(18, 3 + max(len(words.setting_label(st.name)) for st in SETTINGS)))
     ws.set_column(1, 1, 17)
     ws.set_column(2, 2, 100)
     for i, setting in enumerate(SETTINGS):
