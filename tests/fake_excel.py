@@ -14,8 +14,11 @@ from openpyxl.utils import range_boundaries
 from openpyxl.utils.cell import absolute_coordinate
 
 
+_AS_IS = (float, str, bool, type(None))
+
+
 def _xl(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
+    if value.__class__ in _AS_IS:
         return value
     if isinstance(value, int):
         return float(value)
@@ -123,7 +126,8 @@ class FakeRange:
     @property
     def value(self) -> Any:
         c1, r1, c2, r2 = self._bounds()
-        rows = [[_xl(self.sheet.cells.get((r, c))) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        get, columns = self.sheet.cells.get, range(c1, c2 + 1)
+        rows = [[_xl(get((r, c))) for c in columns] for r in range(r1, r2 + 1)]
         if getattr(self, "_ndim", None) == 2 or self.count > 1:
             return rows
         return rows[0][0]
