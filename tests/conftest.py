@@ -78,11 +78,16 @@ def run_cli(*args: object) -> Result:
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
-def kpis_json(path: Path, *args: object) -> dict:
-    """``kpi-xl kpis PATH --json ARGS…``, which must succeed, as a dict."""
-    result = run_cli("kpis", path, "--json", *args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+def run_ok(*args: object) -> Result:
+    """``kpi-xl ARGS…``, which must exit 0 (the failure shows the command and what it printed)."""
+    result = run_cli(*args)
+    assert result.exit_code == 0, f"kpi-xl {' '.join(map(str, args))}: exit {result.exit_code}:\n{result.output}"
+    return result
+
+
+def kpis_json(path: Path, *args: object, period: str | None = None) -> dict:
+    """``kpi-xl kpis PATH --json [--period PERIOD] ARGS…``, which must succeed, as a dict."""
+    return json.loads(run_ok("kpis", path, "--json", *(("--period", period) if period else ()), *args).stdout)
 
 
 def edit_workbook(path: Path, change: Callable[[openpyxl.Workbook], None]) -> Path:

@@ -13,7 +13,6 @@ import openpyxl
 from openpyxl.utils import range_boundaries
 from openpyxl.utils.cell import absolute_coordinate
 
-
 _AS_IS = (float, str, bool, type(None))
 
 

@@ -3,33 +3,20 @@ and `--fix` cures it while keeping the data, the user's sheets and every figure.
 
 from __future__ import annotations
 
-import json
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from kpi_xl.cli import app
 from kpi_xl.doctor import diagnose
 from kpi_xl.ooxml.vbaproject import read_vba_project
 from kpi_xl.workbook import vba_project_bytes
 
 from . import ooxml_checks as oc
+from .conftest import kpis_json, run_cli
 
 CORPUS = Path(__file__).resolve().parent / "data" / "foreign"
-
-
-def run(*args) -> tuple[int, str]:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    return result.exit_code, result.output
-
-
-def kpis(path: Path) -> dict:
-    code, output = run("kpis", path, "--json")
-    assert code == 0, output
-    return json.loads(output)
 
 
 def rewrite_part(src: Path, dst: Path, part: str, change) -> Path:
@@ -59,7 +46,7 @@ def undefined_format(path: Path, dst: Path) -> Path:
 @pytest.fixture
 def pristine_figures(tmp_path) -> dict:
     copy = shutil.copy(CORPUS / "pristine.xlsm", tmp_path / "p.xlsm")
-    return kpis(Path(copy))
+    return kpis_json(Path(copy))
 
 
 CASES = {
@@ -83,17 +70,17 @@ def test_doctor_finds_the_defect_and_fix_cures_it(tmp_path, case, pristine_figur
     path = tmp_path / "t.xlsm"
     make(CORPUS / "pristine.xlsm", path)
     before = path.read_bytes()
-    code, output = run("doctor", path)
-    assert code == 1 and expected in output, output
-    assert "--fix repairs what can be repaired" in output
+    r = run_cli("doctor", path)
+    assert r.exit_code == 1 and expected in r.output, r.output
+    assert "--fix repairs what can be repaired" in r.output
     assert path.read_bytes() == before  # without --fix nothing is written
 
-    code, output = run("doctor", path, "--fix")
-    assert code == 0, output
-    assert "Repaired" in output and "nothing to repair" in output
-    code, output = run("doctor", path)
-    assert code == 0 and "nothing to repair" in output, output
-    assert kpis(path) == pristine_figures
+    r = run_cli("doctor", path, "--fix")
+    assert r.exit_code == 0, r.output
+    assert "Repaired" in r.output and "nothing to repair" in r.output
+    r = run_cli("doctor", path)
+    assert r.exit_code == 0 and "nothing to repair" in r.output, r.output
+    assert kpis_json(path) == pristine_figures
     assert oc.errors(path) == []
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
@@ -111,7 +98,7 @@ def test_fix_keeps_the_vba_project_when_nothing_is_wrong_with_it(tmp_path):
     path = undefined_format(current, tmp_path / "t.xlsm")
     with zipfile.ZipFile(path) as z:
         vba = z.read("xl/vbaProject.bin")
-    assert run("doctor", path, "--fix")[0] == 0
+    assert run_cli("doctor", path, "--fix").exit_code == 0
     with zipfile.ZipFile(path) as z:
         assert z.read("xl/vbaProject.bin") == vba
 
@@ -125,9 +112,9 @@ def test_fix_reembeds_this_versions_vba_in_a_tracker_made_by_another_version(tmp
     project.delete_module("KpiXl")
     project.add_module("KpiXl", source.replace("Sub RefreshKPIs()", "Sub RefreshKPIs()\r\n    ' an older version"))
     book.save(str(path), full_rebuild=True)
-    code, output = run("doctor", path)
-    assert code == 1 and "the KpiXl module is not this kpi-xl version's" in output, output
-    assert run("doctor", path, "--fix")[0] == 0
+    r = run_cli("doctor", path)
+    assert r.exit_code == 1 and "the KpiXl module is not this kpi-xl version's" in r.output, r.output
+    assert run_cli("doctor", path, "--fix").exit_code == 0
     with zipfile.ZipFile(path) as z:
         assert z.read("xl/vbaProject.bin") == vba_project_bytes()
 
@@ -144,9 +131,9 @@ def test_fix_never_loses_the_owners_own_macros(tmp_path):
     assert "MyMacros" in diagnose(damaged).user_code
     with zipfile.ZipFile(damaged) as z:
         vba = z.read("xl/vbaProject.bin")
-    code, output = run("doctor", damaged, "--fix")
-    assert code == 1, output
-    assert "Not replaced: the VBA project holds your own macros (MyMacros)" in output
+    r = run_cli("doctor", damaged, "--fix")
+    assert r.exit_code == 1, r.output
+    assert "Not replaced: the VBA project holds your own macros (MyMacros)" in r.output
     with zipfile.ZipFile(damaged) as z:
         assert z.read("xl/vbaProject.bin") == vba
 
@@ -154,10 +141,10 @@ def test_fix_never_loses_the_owners_own_macros(tmp_path):
 def test_doctor_on_what_is_no_workbook_is_bad_input(tmp_path):
     text = tmp_path / "notes.xlsm"
     text.write_text("hello")
-    code, output = run("doctor", text)
-    assert code == 2 and "not an Excel workbook" in output
-    code, output = run("doctor", tmp_path / "missing.xlsm")
-    assert code == 2 and "no such file" in output
+    r = run_cli("doctor", text)
+    assert r.exit_code == 2 and "not an Excel workbook" in r.output
+    r = run_cli("doctor", tmp_path / "missing.xlsm")
+    assert r.exit_code == 2 and "no such file" in r.output
 
 
 def test_fix_needs_valid_input_to_restore_output_sheets(tmp_path):
@@ -168,15 +155,15 @@ def test_fix_needs_valid_input_to_restore_output_sheets(tmp_path):
     wb["Ads"]["F5"] = "twelve"
     wb.save(path)
     before = Path(path).read_bytes()
-    code, output = run("doctor", path, "--fix")
-    assert code == 2 and 'Ads!F5 (Spend): expected a number ≥ 0, found text "twelve"' in output, output
+    r = run_cli("doctor", path, "--fix")
+    assert r.exit_code == 2 and 'Ads!F5 (Spend): expected a number ≥ 0, found text "twelve"' in r.output, r.output
     assert Path(path).read_bytes() == before
 
 
 def test_fix_with_out_leaves_the_original_alone(tmp_path):
     path = shutil.copy(CORPUS / "openpyxl-no-forecast.xlsm", tmp_path / "t.xlsm")
     before = Path(path).read_bytes()
-    code, output = run("doctor", path, "--fix", "--out", tmp_path / "fixed.xlsm")
-    assert code == 0, output
+    r = run_cli("doctor", path, "--fix", "--out", tmp_path / "fixed.xlsm")
+    assert r.exit_code == 0, r.output
     assert Path(path).read_bytes() == before
-    assert run("doctor", tmp_path / "fixed.xlsm")[0] == 0
+    assert run_cli("doctor", tmp_path / "fixed.xlsm").exit_code == 0

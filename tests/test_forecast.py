@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from kpi_xl import InputError, read_tracker
-from kpi_xl.cli import app
 from kpi_xl.metrics import CASH_TOLERANCE, Forecast, MonthFigures
 from kpi_xl.tracker import Settings
 from kpi_xl.workbook import write_tracker
+
+from .conftest import kpis_json
 
 D = dt.date
 
@@ -30,18 +29,12 @@ def steady_ledger(owner_pay: float = 2000.0):
     return rows
 
 
-def kpis(path, *args):
-    result = CliRunner().invoke(app, ["kpis", str(path), "--json", *args])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
 def test_a_big_planned_expense_in_the_third_month(tmp_path):
     # Each month: 10,000 − 4,000 − 3,000 − 2,000 = +1,000; cash at the end of March 20,000 + 3,000.
     path = write_tracker(tmp_path / "t.xlsm", [], steady_ledger(),
                          Settings(opening_cash=20_000.0, opening_date=D(2026, 1, 1), forecast_months=6),
                          plan=[{"Month": "2026-06", "Label": "New van", "Type": "Fixed cost", "Amount": 8_000.0}])
-    values = kpis(path)
+    values = kpis_json(path)
     # Apr 24,000, May 25,000, Jun 26,000 − 8,000 = 18,000 (the low), Jul 19,000, Aug 20,000, Sep 21,000.
     assert values["cash_end"] == 23_000
     assert values["forecast_cash_low"] == 18_000
@@ -55,7 +48,7 @@ def test_a_big_planned_expense_in_the_third_month(tmp_path):
 def test_already_below_the_reserve_means_nothing_to_pay(tmp_path):
     path = write_tracker(tmp_path / "t.xlsm", [], steady_ledger(owner_pay=4_000.0),
                          Settings(opening_cash=5_000.0, opening_date=D(2026, 1, 1)))
-    values = kpis(path)
+    values = kpis_json(path)
     assert values["cash_end"] == 2_000  # 5,000 − 3 × 1,000
     assert values["max_owner_pay"] == 0
     assert values["forecast_cash_low"] == 2_000 - 6 * 1_000
@@ -69,7 +62,7 @@ def test_no_history_is_undefined_not_a_crash(tmp_path):
     NO_FORECAST = texts()("forecast.none")
 
     path = write_tracker(tmp_path / "t.xlsm")
-    values = kpis(path)
+    values = kpis_json(path)
     assert values["forecast_cash_low"] is None and values["max_owner_pay"] is None
     refresh(path, today=D(2026, 11, 25))  # says so on both sheets
     wb = openpyxl.load_workbook(path)

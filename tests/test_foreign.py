@@ -14,7 +14,6 @@ No xfail here: a failure is a defect of the refresh on that file.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import shutil
 import zipfile
@@ -22,11 +21,9 @@ from pathlib import Path
 
 import pytest
 import python_calamine
-from typer.testing import CliRunner
-
-from kpi_xl.cli import app
 
 from . import ooxml_checks as oc
+from .conftest import kpis_json, run_cli
 
 CORPUS = Path(__file__).resolve().parent / "data" / "foreign"
 PRISTINE = {".xlsm": "pristine.xlsm", ".xlsx": "pristine.xlsx"}
@@ -51,7 +48,7 @@ class Refreshed:
         self.input = CORPUS / name
         self.path = folder / name
         shutil.copy(self.input, self.path)
-        self.result = CliRunner().invoke(app, ["refresh", str(self.path)])
+        self.result = run_cli("refresh", self.path)
         self.again: Path | None = None
         self.again_result = None
 
@@ -64,7 +61,7 @@ class Refreshed:
         if self.again is None:
             self.again = self.path.with_name("twice-" + self.name)
             shutil.copy(self.path, self.again)
-            self.again_result = CliRunner().invoke(app, ["refresh", str(self.again)])
+            self.again_result = run_cli("refresh", self.again)
         assert self.again_result.exit_code == 0, (f"second refresh of {self.name}: exit {self.again_result.exit_code}: "
                                                   f"{self.again_result.stderr.strip()[-500:]}")
         return self.again
@@ -88,12 +85,6 @@ def golden(refreshed, name: str) -> Refreshed:
     g = refreshed(PRISTINE[Path(name).suffix])
     g.require_refreshed()
     return g
-
-
-def kpis_json(path: Path, period: str | None) -> dict:
-    result = CliRunner().invoke(app, ["kpis", str(path), "--json", *(["--period", period] if period else [])])
-    assert result.exit_code == 0, f"kpi-xl kpis {path.name}: exit {result.exit_code}: {result.stderr.strip()[-500:]}"
-    return json.loads(result.stdout)
 
 
 def sheet_values(path: Path, sheet: str) -> list[list]:
@@ -162,7 +153,7 @@ def test_foreign_input_reads_as_the_pristine_tracker(name):
     """Before any refresh: kpis gives the pristine tracker's figures (the reader copes with the program's quirks)."""
     pristine = CORPUS / PRISTINE[Path(name).suffix]
     for period in PERIODS:
-        assert kpis_json(CORPUS / name, period) == kpis_json(pristine, period), period
+        assert kpis_json(CORPUS / name, period=period) == kpis_json(pristine, period=period), period
 
 
 # --- the refresh of each foreign file --------------------------------------------------------------
@@ -194,7 +185,7 @@ def test_refreshed_figures_equal_the_pristine_trackers(refreshed, name):
     r, g = refreshed(name), golden(refreshed, name)
     r.require_refreshed()
     for period in PERIODS:
-        assert kpis_json(r.path, period) == kpis_json(g.path, period), period
+        assert kpis_json(r.path, period=period) == kpis_json(g.path, period=period), period
     diffs = [d for sheet in FIGURE_SHEETS for d in value_differences(r.path, g.path, sheet)]
     assert not diffs, f"{len(diffs)} cells differ:\n" + "\n".join(diffs[:20])
 
@@ -246,7 +237,7 @@ def imported(tmp_path_factory):
         if name not in cache:
             path = folder / name
             shutil.copy(CORPUS / name, path)
-            cache[name] = path, CliRunner().invoke(app, ["import", str(path), *IMPORTS])
+            cache[name] = path, run_cli("import", path, *IMPORTS)
         return cache[name]
 
     return get
@@ -264,7 +255,7 @@ def test_import_into_a_foreign_tracker(imported, name):
     new = oc.new_errors(path, CORPUS / name)
     assert not new, "\n".join(map(str, new))
     for period in PERIODS:
-        assert kpis_json(path, period) == kpis_json(gold, period), period
+        assert kpis_json(path, period=period) == kpis_json(gold, period=period), period
 
 
 # --- the checks catch what they are for ------------------------------------------------------------

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from kpi_xl import read_tracker
-from kpi_xl.cli import app
+
+from .conftest import run_cli
 
 approx = pytest.approx
 
@@ -82,7 +82,7 @@ def test_periods_longer_than_a_month(hand_tracker):
 
 
 def test_kpis_json_gives_the_hand_worked_numbers(hand_tracker):
-    result = CliRunner().invoke(app, ["kpis", str(hand_tracker), "--period", "2026-03", "--json"])
+    result = run_cli("kpis", hand_tracker, "--period", "2026-03", "--json")
     assert result.exit_code == 0, result.output
     values = json.loads(result.stdout)
     assert list(values)[:3] == ["impressions", "clicks", "spend"]

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
 from kpi_xl import read_tracker
-from kpi_xl.cli import app
 from kpi_xl.layout import ADS_SUMMARY_IDS, DASHBOARD_CHANGES_ROW, OUTPUT_HEADER_ROW, OUTPUT_SHEETS, PNL_IDS
 from kpi_xl.metrics import REGISTRY
 from kpi_xl.ooxml.package import sheet_parts
@@ -22,7 +19,7 @@ from kpi_xl.sample import sample_data
 from kpi_xl.texts import texts
 from kpi_xl.workbook import write_tracker
 
-from .conftest import SAMPLE_END, digest, pre_forecast_tracker
+from .conftest import SAMPLE_END, digest, kpis_json, pre_forecast_tracker, run_cli
 
 ALL_CHANNELS = texts()("ads_summary.total")
 
@@ -47,12 +44,6 @@ def tracker_copy(sample_xlsm, tmp_path) -> Path:
 def parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n) for n in z.namelist()}
-
-
-def kpis_json(path: Path, *args: str) -> dict:
-    result = CliRunner().invoke(app, ["kpis", str(path), "--json", *args])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def table_rows(ws, width: int):
@@ -149,7 +140,7 @@ def test_a_tracker_made_before_the_forecast_gets_its_forecast_sheet(tracker_copy
     from kpi_xl.layout import FORECAST_MAX_PAY_CELL
 
     before = parts(pre_forecast_tracker(tracker_copy))
-    result = CliRunner().invoke(app, ["refresh", str(tracker_copy)])
+    result = run_cli("refresh", tracker_copy)
     assert result.exit_code == 0, result.output
     assert "Added the Forecast sheet, which this tracker lacked" in result.output
     after = parts(tracker_copy)
@@ -168,7 +159,7 @@ def test_a_tracker_made_before_the_forecast_gets_its_forecast_sheet(tracker_copy
         assert after[targets[name]] == before[targets[name]], name
     types = after["[Content_Types].xml"].decode()
     assert f'<Override PartName="/{targets["Forecast"]}"' in types
-    result = CliRunner().invoke(app, ["refresh", str(tracker_copy)])  # now it has one: nothing added
+    result = run_cli("refresh", tracker_copy)  # now it has one: nothing added
     assert result.exit_code == 0 and "Added" not in result.output
     assert openpyxl.load_workbook(tracker_copy).sheetnames == wb.sheetnames
     refresh(tracker_copy, today=TODAY)
@@ -179,7 +170,7 @@ def test_a_tracker_made_before_the_forecast_gets_its_forecast_sheet(tracker_copy
 
 def test_out_leaves_the_original_alone(tracker_copy, tmp_path):
     before = digest(tracker_copy)
-    result = CliRunner().invoke(app, ["refresh", str(tracker_copy), "--out", str(tmp_path / "copy.xlsm")])
+    result = run_cli("refresh", tracker_copy, "--out", tmp_path / "copy.xlsm")
     assert result.exit_code == 0, result.output
     assert digest(tracker_copy) == before
     assert openpyxl.load_workbook(tmp_path / "copy.xlsm")["P&L"].cell(OUTPUT_HEADER_ROW + 2, 2).value > 0
@@ -192,7 +183,7 @@ def test_invalid_input_writes_nothing(tracker_copy):
     wb.save(tracker_copy)
     before = digest(tracker_copy)
     listing = sorted(p.name for p in tracker_copy.parent.iterdir())
-    result = CliRunner().invoke(app, ["refresh", str(tracker_copy)])
+    result = run_cli("refresh", tracker_copy)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         'Ads!F2 (Spend): expected a number ≥ 0, found text "12,5 €"',

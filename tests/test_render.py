@@ -13,14 +13,12 @@ import struct
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from kpi_xl.cli import app
 from kpi_xl.dev.render import sheet_pages, to_pdf, to_png
 from kpi_xl.dev.template import TEMPLATE
 from kpi_xl.layout import SHEETS
 
-from .conftest import pre_forecast_tracker, require_libreoffice
+from .conftest import pre_forecast_tracker, require_libreoffice, run_cli
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
@@ -59,7 +57,7 @@ def test_libreoffice_renders_every_sheet_of_the_template(tmp_path):
 
 def test_libreoffice_renders_every_sheet_of_a_sample_tracker(tmp_path):
     tracker = tmp_path / "sample.xlsm"
-    result = CliRunner().invoke(app, ["new", str(tracker), "--sample"])
+    result = run_cli("new", tracker, "--sample")
     assert result.exit_code == 0, result.output
     pages = render_every_sheet(tracker, tmp_path)
     assert len(pages["Ads"]) > 10 and len(pages["Ledger"]) > 3  # every row printed, one page wide
@@ -73,7 +71,7 @@ def test_libreoffice_opens_a_tracker_that_refresh_gave_its_forecast_sheet(tmp_pa
     soffice = require_libreoffice()
     require_poppler()
     path = tmp_path / "older.xlsm"
-    assert CliRunner().invoke(app, ["new", str(path), "--sample"]).exit_code == 0
+    assert run_cli("new", path, "--sample").exit_code == 0
     assert refresh(pre_forecast_tracker(path)).added == ["Forecast"]
     pdf = to_pdf(path, tmp_path, soffice=soffice)
     pages = sheet_pages(pdf)
@@ -102,7 +100,7 @@ def test_libreoffice_shows_the_refreshed_sheets_with_alert_colours_and_charts(tm
     soffice = require_libreoffice()
     require_poppler()
     path = tmp_path / "refreshed.xlsm"
-    assert CliRunner().invoke(app, ["new", str(path), "--sample"]).exit_code == 0
+    assert run_cli("new", path, "--sample").exit_code == 0
     refresh(path)
     pdf = to_pdf(path, tmp_path, soffice=soffice)
     pages = sheet_pages(pdf)

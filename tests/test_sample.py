@@ -7,14 +7,12 @@ import json
 import re
 
 import pytest
-from typer.testing import CliRunner
 
 from kpi_xl import Tracker
-from kpi_xl.cli import app
 from kpi_xl.periods import month_index, month_label, month_of, month_start, parse_period
 from kpi_xl.sample import MONTHS, last_complete_month, sample_data, tells_the_story
 
-from .conftest import SAMPLE_END
+from .conftest import SAMPLE_END, run_cli
 
 # Every end month of three years, so every calendar month is the story month at least twice.
 END_MONTHS = [month_label(month_index(2025, 1) + i) for i in range(36)]
@@ -80,7 +78,7 @@ def test_an_end_month_must_be_a_month():
 
 def _demo(tmp_path, *args):
     out = tmp_path / "demo.xlsx"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), *args])
+    result = run_cli("demo", "--out", out, *args)
     assert result.exit_code == 0, result.output
     assert out.exists()
     return out, result.stdout, result.stderr
@@ -115,7 +113,7 @@ def test_demo_figures_are_the_cores(tmp_path, pinned_sample):
     change = round((expected["cpl"] - before["cpl"]) / before["cpl"] * 100)
     assert f"the cost per lead went +{change}%" in stdout
     assert f"net profit from {before['net_profit']:,.2f} EUR to {expected['net_profit']:,.2f} EUR: " in stdout
-    result = CliRunner().invoke(app, ["kpis", str(out), "--period", data.story_month, "--json"])
+    result = run_cli("kpis", out, "--period", data.story_month, "--json")
     got = json.loads(result.stdout)
     assert got.keys() == expected.keys()
     for k, v in expected.items():

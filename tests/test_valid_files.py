@@ -28,16 +28,14 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from typer.testing import CliRunner
 
 import kpi_xl.sample
-from kpi_xl.cli import app
 from kpi_xl.dev.template import TEMPLATE, TEMPLATE_FR
 from kpi_xl.tracker import Settings
 from kpi_xl.workbook import write_tracker
 
 from . import openxml_sdk as sdk
-from .conftest import DATA, SAMPLE_END
+from .conftest import DATA, SAMPLE_END, run_ok
 from .ooxml_checks import errors, new_errors, not_well_formed  # the product's own checks (kpi_xl.ooxml.doctor)
 
 CORPUS = DATA / "foreign"
@@ -62,11 +60,6 @@ REFRESHED_FOREIGN = [f"{name} refreshed{times}" for name in FOREIGN for times in
 """A foreign tracker refreshed: no SDK error that its input did not have."""
 
 
-def cli(*args) -> None:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == 0, f"kpi-xl {' '.join(map(str, args))}: exit {result.exit_code}:\n{result.output}"
-
-
 class Workbooks(dict):
     """Name → path of every workbook built, in one folder; ``inputs``: a refreshed foreign file → its input."""
 
@@ -86,7 +79,7 @@ class Workbooks(dict):
         """``source`` copied and refreshed with ``kpi-xl refresh``, then that copied and refreshed again."""
         for label in ("refreshed", "refreshed twice")[:times]:
             source = self.copy(f"{name} {label}", source)
-            cli("refresh", source)
+            run_ok("refresh", source)
 
 
 @pytest.fixture(scope="module")
@@ -98,31 +91,31 @@ def built(tmp_path_factory) -> Workbooks:
         mp.setattr(kpi_xl.sample, "last_complete_month", lambda today=None: SAMPLE_END)
         for name in NEW:
             made[name] = made.folder / name
-            cli("new", made[name], *(["--sample"] if "sample" in name else []))
+            run_ok("new", made[name], *(["--sample"] if "sample" in name else []))
             made.refreshed(name, made[name])
         for name in ("demo.xlsm", "demo.xlsx"):
             made[name] = made.folder / name
-            cli("demo", "--out", made[name])
+            run_ok("demo", "--out", made[name])
         for name in FRENCH:
             made[name] = made.folder / name
-            cli("new", made[name], "--sample", "--lang", "fr")
+            run_ok("new", made[name], "--sample", "--lang", "fr")
             made.refreshed(name, made[name])
         made["demo-fr.xlsm"] = made.folder / "demo-fr.xlsm"
-        cli("demo", "--out", made["demo-fr.xlsm"], "--lang", "fr")
+        run_ok("demo", "--out", made["demo-fr.xlsm"], "--lang", "fr")
     made["AUD tracker"] = write_tracker(made.folder / "aud.xlsm", settings=Settings(currency="AUD"))
     ads = made.copy("AUD tracker + Meta Ads export", made["AUD tracker"])
-    cli("import", ads, "--ads", DATA / "meta_ads_export_aud_daily.csv")
+    run_ok("import", ads, "--ads", DATA / "meta_ads_export_aud_daily.csv")
     made.refreshed("AUD tracker + Meta Ads export", ads, times=1)
     made["EUR tracker + FEC"] = fec = made.folder / "eur-fec.xlsm"
-    cli("new", fec)
-    cli("import", fec, "--fec", DATA / "111111111FEC20221231.TXT")
+    run_ok("new", fec)
+    run_ok("import", fec, "--fec", DATA / "111111111FEC20221231.TXT")
     made.refreshed("EUR tracker + FEC", fec, times=1)
     made["EUR French tracker + FEC"] = fec_fr = made.folder / "eur-fec-fr.xlsm"
-    cli("new", fec_fr, "--lang", "fr")
-    cli("import", fec_fr, "--fec", DATA / "111111111FEC20221231.TXT")
+    run_ok("new", fec_fr, "--lang", "fr")
+    run_ok("import", fec_fr, "--fec", DATA / "111111111FEC20221231.TXT")
     made.refreshed("EUR French tracker + FEC", fec_fr, times=1)
     for name in ("openpyxl-no-forecast.xlsm", "libreoffice.xlsm", "openpyxl.xlsx"):
-        cli("doctor", made.copy(f"{name} repaired by doctor --fix", CORPUS / name), "--fix")
+        run_ok("doctor", made.copy(f"{name} repaired by doctor --fix", CORPUS / name), "--fix")
     for name in FOREIGN:
         made.refreshed(name, CORPUS / name)
         made.inputs[f"{name} refreshed"] = made.inputs[f"{name} refreshed twice"] = CORPUS / name

@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from typer.testing import CliRunner
 
 from kpi_xl import InputError, read_tracker
-from kpi_xl.cli import app
 from kpi_xl.workbook import write_tracker
 
-from .conftest import HAND_ADS, HAND_LEDGER, HAND_SETTINGS, digest, edit_workbook
+from .conftest import HAND_ADS, HAND_LEDGER, HAND_SETTINGS, digest, edit_workbook, run_cli
 
 TYPES = "one of Revenue, Variable cost, Fixed cost, Owner pay, Tax, Other income, Other expense, Non-cash income, Non-cash expense"
 
 
 def run_kpis(path, *args):
-    return CliRunner().invoke(app, ["kpis", str(path), *args])
+    return run_cli("kpis", path, *args)
 
 
 def assert_rejected(path, expected: list[str]):
