@@ -32,6 +32,12 @@ def sample_file(tmp_path_factory):
     return write_tracker(tmp_path_factory.mktemp("udf") / "sample.xlsx", data.ads, data.ledger, data.settings)
 
 
+@pytest.fixture(scope="module")
+def sample_caller(sample_file):
+    """The sample tracker open in a (fake) Excel: built once, only read by the tests that share it."""
+    return fake_book_from_file(sample_file).caller()
+
+
 SELECTIONS = [
     (None, None, None), ("2026-03", None, None), ("2026-05", "meta", None), ("2026-Q2", "Google", None),
     ("2026", None, "Free guide"), ("2026-08-15", "LinkedIn", "webinar"), ("2026-Q4", "META", "retargeting"),
@@ -40,10 +46,10 @@ SELECTIONS = [
 
 
 @pytest.mark.parametrize("period, channel, campaign", SELECTIONS)
-def test_every_function_gives_what_kpis_json_gives(sample_file, period, channel, campaign):
+def test_every_function_gives_what_kpis_json_gives(sample_file, sample_caller, period, channel, campaign):
     options = [a for opt, v in (("--channel", channel), ("--campaign", campaign)) if v is not None for a in (opt, v)]
     expected = kpis_json(sample_file, *options, period=period)
-    caller = fake_book_from_file(sample_file).caller()
+    caller = sample_caller
     for kpi_id in KPI_IDS:
         got = getattr(udfs, kpi_id.upper())(period, channel, campaign, caller=caller)
         assert got == ("#DIV/0!" if expected[kpi_id] is None else approx(expected[kpi_id])), kpi_id
