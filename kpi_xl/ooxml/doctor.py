@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .cells import column_index
+from .cells import parse_cell
 from .package import open_package
 from .vbaproject import read_vba_project
 from .xml import CT, MAIN, PKG, R, q
@@ -55,7 +55,6 @@ CONTENT_TYPES = {
 """Relationship type (last segment) → the content types its target may have."""
 MAX_LIST_VALIDATION = 255
 """Excel's limit on a data-validation list typed in (``"a,b,c"``), separators included."""
-_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -89,10 +88,8 @@ def parse_ref(ref: str) -> tuple[int, int]:
     >>> parse_ref("$B$3")
     (3, 2)
     """
-    m = _REF.match(ref)
-    if not m:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    return int(m.group(2)), column_index(m.group(1)) + 1
+    row, col = parse_cell(ref)
+    return row + 1, col + 1
 
 
 def sheets_named(formula: str) -> list[str]:
