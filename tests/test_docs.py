@@ -1,12 +1,13 @@
 """The docs are the code's: generated pages are current, examples run, links resolve, the README is short.
 
-Generated blocks (``python -m kpi_xl.docs``): the KPI table and notes of
+Generated blocks (``python -m kpi_xl.dev.docs``): the KPI table and notes of
 docs/kpis.md, the command reference of docs/cli.md, the tables and settings
 of docs/workbook.md, the layout of docs/development.md.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shlex
@@ -15,21 +16,24 @@ import unicodedata
 from importlib.metadata import version
 from pathlib import Path
 
+import openpyxl
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from kpi_xl import Tracker, docs
+from kpi_xl import Tracker
 from kpi_xl.cli import app
+from kpi_xl.dev import docs
+from kpi_xl.formatting import money
 from kpi_xl.metrics import REGISTRY as KPIS
+from kpi_xl.refresh import refresh
+from kpi_xl.workbook import write_tracker
 
 from .conftest import SAMPLE_END
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-PENDING = {ROOT / "docs" / "imports.md"}
-"""Pages the README links to that another branch writes (issue 15); a link to them may dangle until then."""
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
 def text(path: Path) -> str:
@@ -73,7 +77,7 @@ def test_every_command_is_in_the_readme():
 # --- generated pages ----------------------------------------------------------------------
 
 def test_the_generated_blocks_of_docs_are_current():
-    assert docs.stale() == [], "run: python -m kpi_xl.docs"
+    assert docs.stale() == [], "run: python -m kpi_xl.dev.docs"
 
 
 def test_a_stale_or_lost_block_is_reported(tmp_path):
@@ -221,8 +225,6 @@ def test_every_link_resolves_inside_the_repository(page):
         file, _, anchor = target.partition("#")
         path = (page.parent / file).resolve() if file else page
         assert path.is_relative_to(ROOT), f"{page.name}: {target} is outside the repository"
-        if path in PENDING and not path.exists():
-            continue
         assert path.exists(), f"{page.name}: {target} does not exist"
         if anchor:
             assert anchor in anchors(path), f"{page.name}: no heading for #{anchor} in {path.name}"
@@ -247,3 +249,56 @@ def test_nothing_refers_to_a_file_outside_the_repository():
         body = text(path)
         for needle in outside:
             assert needle not in body, f"{path.relative_to(ROOT)} refers to {needle}"
+
+
+# --- the French guide quotes the French sample tracker -----------------------------------
+
+SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+"""No-break spaces read as spaces: where the page and the workbook put them may differ."""
+
+
+def _dashboard_texts(data, until: dt.date, today: dt.date, tmp_path: Path) -> set[str]:
+    ads = [r for r in data.ads if r["Date"] < until]
+    ledger = [r for r in data.ledger if r["Date"] < until]
+    path = write_tracker(tmp_path / f"{until:%Y-%m}.xlsm", ads, ledger, data.settings, plan=data.plan)
+    refresh(path, today=today)
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    return {v.translate(SPACES) for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)}
+
+
+def test_the_french_guide_quotes_what_the_french_sample_tracker_says(tmp_path):
+    """Every Dashboard sentence the guide quotes (``> …``), and the alerts it shows in italics, are
+    what a refresh writes on the French sample: after its story month, and after its last month."""
+    from kpi_xl.sample import sample_data
+
+    guide = text(ROOT / "docs" / "fr" / "guide.md").translate(SPACES)
+    data = sample_data(SAMPLE_END, lang="fr")
+    written = (_dashboard_texts(data, dt.date(2026, 6, 1), dt.date(2026, 6, 15), tmp_path)
+               | _dashboard_texts(data, dt.date(2027, 1, 1), dt.date(2027, 1, 15), tmp_path))
+    quotes = [" ".join(line[2:] for line in block.splitlines())
+              for block in re.findall(r"^(> (?:.+\n> )*.+)$", guide, re.M)]
+    quotes = [q for q in quotes if not q.startswith("**")]  # the rule itself, not a Dashboard line
+    assert len(quotes) == 2
+    for quote in quotes:
+        assert quote in written, quote
+    # The alerts table: each example has the words of a French alert; those the sample raises, its figures.
+    from kpi_xl.texts_fr import FR
+
+    shapes = [re.compile(".+".join(map(re.escape, re.split(r"\{\w+\}", FR[key].translate(SPACES)))))
+              for key in FR if key.startswith("alert.") and key != "alert.none"]
+    alerts = re.findall(r"^\| \*([^*]+)\* \|", guide, re.M)
+    assert len(alerts) == 7
+    for alert in alerts:
+        assert any(shape.match(alert.replace("…", "x")) for shape in shapes), alert
+    sample_alerts = [a for a in alerts if "46,50" in a or "502,01" in a]
+    assert len(sample_alerts) == 2
+    for alert in sample_alerts:
+        assert any(line.startswith(alert) for line in written), alert
+    tracker = Tracker.from_records(data.ads, data.ledger, data.settings)
+    april, may = tracker.kpis("2026-04"), tracker.kpis("2026-05")
+    fr = lambda k, m: money(m[k], "EUR", lang="fr")  # noqa: E731
+    for figure in (f"({fr('cpl', april)} → {fr('cpl', may)})", f"({fr('cac', april)} → {fr('cac', may)})",
+                   f"{fr('net_profit', april)} à {fr('net_profit', may)}"):
+        assert figure.translate(SPACES) in guide, figure
+    assert "coût par lead +105 %, mais coût par client −49 %" in " ".join(written)  # the story, on the sheet
+    assert "Bénéfice net +299 % : 3 236,83 € → 12 898,84 €." in written

@@ -2,8 +2,8 @@
 
 From a clone::
 
-    python -m kpi_xl.docs           # rewrite the generated blocks of the pages under docs/
-    python -m kpi_xl.docs --check   # exit 1, naming each stale block, when a page differs from the code
+    python -m kpi_xl.dev.docs           # rewrite the generated blocks of the pages under docs/
+    python -m kpi_xl.dev.docs --check   # exit 1, naming each stale block, when a page differs from the code
 
 Each page under ``docs/`` is written by hand, except the blocks between
 ``<!-- generated: NAME -->`` and ``<!-- end: NAME -->`` (the idea of cog in
@@ -34,9 +34,9 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from .metrics import REGISTRY
+from ..metrics import REGISTRY
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 ROOT = PACKAGE.parent
 DOCS = ROOT / "docs"
 
@@ -80,9 +80,9 @@ def kpi_notes_markdown() -> str:
 
 def input_table_markdown(name: str) -> str:
     """The headers of one input table (``Ads``, ``Ledger``, ``Plan``), what goes in each, what is accepted."""
-    from .reader import EXPECTED
-    from .schema import ADS, LEDGER, LEDGER_TYPES, PLAN
-    from .texts import texts
+    from ..reader import EXPECTED
+    from ..schema import ADS, LEDGER, LEDGER_TYPES, PLAN
+    from ..texts import texts
 
     spec = {t.name: t for t in (ADS, LEDGER, PLAN)}[name]
     lines = ["| header | what goes there | accepted |", "|---|---|---|"]
@@ -97,9 +97,9 @@ def input_table_markdown(name: str) -> str:
 
 def settings_markdown() -> str:
     """Every named cell of the `Settings` sheet: its default in a new tracker, what it does, what is accepted."""
-    from .reader import SETTING_EXPECTED
-    from .schema import SETTINGS
-    from .texts import texts
+    from ..reader import SETTING_EXPECTED
+    from ..schema import SETTINGS
+    from ..texts import texts
 
     lines = ["| named cell | in a new tracker | what it does | accepted |", "|---|---|---|---|"]
     for s in SETTINGS:
@@ -117,7 +117,7 @@ def settings_markdown() -> str:
 def _click_root():
     import typer
 
-    from .cli import app
+    from ..cli import app
 
     return typer.main.get_command(app)
 
@@ -193,8 +193,8 @@ def layout_markdown() -> str:
 
 def aliases_markdown() -> str:
     """The French names of a few Excel functions (:data:`kpi_xl.udfs.ALIASES`)."""
-    from .texts import texts
-    from .udfs import ALIASES
+    from ..texts import texts
+    from ..udfs import ALIASES
 
     words = texts("fr")
     lines = ["| French function | is | gives |", "|---|---|---|"]
@@ -282,10 +282,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in problems:
             print(line, file=sys.stderr)
         if problems:
-            print("run: python -m kpi_xl.docs", file=sys.stderr)
+            print("run: python -m kpi_xl.dev.docs", file=sys.stderr)
         return 1 if problems else 0
     if args:
-        print("usage: python -m kpi_xl.docs [--check]", file=sys.stderr)
+        print("usage: python -m kpi_xl.dev.docs [--check]", file=sys.stderr)
         return 2
     for path in write():
         print(f"wrote {path.relative_to(ROOT)}")
