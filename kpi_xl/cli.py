@@ -314,6 +314,7 @@ def import_(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                             help="Write the result here and leave the tracker as it is."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the files and count the new rows; write nothing."),
+    lang: Optional[str] = LANG,
 ) -> None:
     """Append rows from ad exports (to Ads) and FEC files (to Ledger), skipping rows already there.
 
@@ -322,28 +323,28 @@ def import_(
     written.  The file is replaced atomically; everything but the two tables
     is kept byte for byte.
     """
+    _run(_words, lang)
     result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run)
     _print_problems(result.warnings)
-    words = texts(result.language)
-    n = lambda value: number(value, 0, words.lang)  # noqa: E731
+    words = texts(lang.casefold() if lang else result.language)
+    # Counts are passed as numbers: each language formats them, and agrees its words with them (Texts.say_key).
+    say = lambda key, **params: words.say_key(key, params, result.currency)  # noqa: E731
     for f in result.files:
-        _say(words("cli.import.file", path=f.path, format=f.format, details=f.details,
-                   lines=words.count(f.lines, "line"), number=n(f.rows), rows=words.noun(f.rows, "row"),
-                   table=words.sheet(f.table),
-                   added=n(f.added), skipped=n(f.skipped)))
+        _say(say("cli.import.file", path=f.path, format=words.say(f.format), details=words.say(f.details),
+                 lines=words.count(f.lines, "line"), number=f.rows, rows=words.noun(f.rows, "row"),
+                 table=words.sheet(f.table), added=f.added, skipped=f.skipped))
         for note in f.notes:
-            _say(f"  {note}")
+            _say(f"  {words.say(note, result.currency)}")
         for warning in f.warnings:
-            _say("  " + words("cli.import.warning", text=warning))
-    counts = words("cli.import.counts", ads=words.count(result.added("Ads"), "row"),
-                   ledger=n(result.added("Ledger")))
-    skipped = n(result.skipped("Ads") + result.skipped("Ledger"))
+            _say("  " + words("cli.import.warning", text=words.say(warning, result.currency)))
+    counts = say("cli.import.counts", ads=result.added("Ads"), ledger=result.added("Ledger"))
+    skipped = result.skipped("Ads") + result.skipped("Ledger")
     if dry_run:
-        _say(words("cli.import.dry_run", counts=counts, skipped=skipped))
+        _say(say("cli.import.dry_run", counts=counts, skipped=skipped))
     elif result.written:
-        _say(words("cli.import.done", path=result.path, counts=counts, skipped=skipped))
+        _say(say("cli.import.done", path=result.path, counts=counts, skipped=skipped))
     else:
-        _say(words("cli.import.nothing", path=result.path, skipped=skipped))
+        _say(say("cli.import.nothing", path=result.path, skipped=skipped))
 
 
 @app.command(cls=Command)
@@ -399,17 +400,20 @@ def _change(before: Value, after: Value, words=None) -> str:
     return signed_percent((after - before) / abs(before), words.lang)
 
 
-def _print_findings(findings) -> None:
+def _print_findings(findings, words=None) -> None:
+    words = words or texts()
     for f in findings:
-        out.print(f"{f.severity} {f.part}: {f.message}", markup=False, highlight=False, soft_wrap=True)
+        severity = words.table.get(f"doctor.severity.{f.severity}", f.severity)
+        out.print(words("cli.doctor.finding", severity=severity, part=f.part, message=words.say(f.message)),
+                  markup=False, highlight=False, soft_wrap=True)
         if f.meaning:
-            out.print(f"  {f.meaning}", markup=False, highlight=False, soft_wrap=True, style="dim")
+            out.print(f"  {words.say(f.meaning)}", markup=False, highlight=False, soft_wrap=True, style="dim")
 
 
 def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = None) -> int:
-    from .doctor import diagnose, repair
+    from .doctor import diagnose, language, repair
 
-    words = _words(lang)
+    words = _words(lang) if lang is not None else texts(language(path) if path.is_file() else None)
     name = path.name
     try:
         with _status(f"Checking {name}…"):
@@ -421,13 +425,13 @@ def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = 
         if result.fixed:
             _say(words("cli.doctor.fixed", file=out_path or path))
             for line in result.fixed:
-                _say(f"  {line}")
+                _say(f"  {words.say(line)}")
         else:
             _say(words("cli.doctor.nothing_fixed", file=name))
     if diagnosis.findings:
         _say(words("cli.doctor.left" if result and result.fixed else "cli.doctor.findings", file=name,
                    n=len(diagnosis.findings)))
-        _print_findings(diagnosis.findings)
+        _print_findings(diagnosis.findings, words)
         if diagnosis.user_code and any(f.part == "xl/vbaProject.bin" for f in diagnosis.findings):
             _say(words("cli.doctor.user_code", modules=", ".join(diagnosis.user_code)))
         if not fix:

@@ -41,13 +41,14 @@ from .ooxml.styles import FIRST_CUSTOM_FORMAT, custom_formats
 from .ooxml.vbaproject import VbaProject, body, read_vba_project
 from .ooxml.xml import R, parse, q, serialize
 from .ooxml.zipfiles import rewrite
-from .reader import check_tracker
-from .texts import texts
+from .reader import FileSource, check_setting, check_tracker
+from .schema import SETTINGS
+from .texts import Message, Sheet, all_names
 
 VBA_PART = "xl/vbaProject.bin"
 KPI_XL_MODULES = ("KpiXl", "xlwings", "Dictionary")
 """The modules kpi-xl's VBA project brings (its document modules aside)."""
-OUTPUT = "The next kpi-xl refresh (or doctor --fix) writes it."
+OUTPUT = Message("doctor.meaning.output")
 
 
 @dataclass
@@ -66,7 +67,7 @@ class Diagnosis:
 
 @dataclass
 class Repair:
-    fixed: list[str]
+    fixed: list[str]  # what was repaired: English text, Messages said in another language by Texts.say
     after: Diagnosis
 
 
@@ -92,13 +93,11 @@ def _check_vba_version(diagnosis: Diagnosis, packaged: VbaProject) -> None:
         mine = body(packaged.code[name])
         theirs = have.get(name.casefold())
         if theirs is None:
-            diagnosis.findings.append(Finding("error", VBA_PART, f"the VBA project has no {name} module",
+            diagnosis.findings.append(Finding("error", VBA_PART, Message("doctor.vba_no_module", name=name),
                                               VBA_BROKEN))
         elif theirs != mine:
-            diagnosis.findings.append(Finding(
-                "warning", VBA_PART, f"the {name} module is not this kpi-xl version's",
-                "The Refresh KPIs button and the Excel functions are those of the version that made the file; "
-                "doctor --fix embeds this version's."))
+            diagnosis.findings.append(Finding("warning", VBA_PART, Message("doctor.vba_old_module", name=name),
+                                              Message("doctor.meaning.vba_version")))
 
 
 def diagnose(path: str | Path) -> Diagnosis:
@@ -108,7 +107,6 @@ def diagnose(path: str | Path) -> Diagnosis:
     """
     path = Path(path)
     diagnosis = Diagnosis(path, structure(path))
-    words = texts()
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         try:
@@ -117,13 +115,12 @@ def diagnose(path: str | Path) -> Diagnosis:
             present = None
         raw = zf.read(VBA_PART) if VBA_PART in names else None
     if present is not None:
-        for sheet in L.OUTPUT_SHEETS:
-            if words.sheet(sheet) not in present:
-                diagnosis.findings.append(Finding("warning", "xl/workbook.xml", f"no {words.sheet(sheet)} sheet",
-                                                  OUTPUT))
+        for sheet in L.OUTPUT_SHEETS:  # by its name in any language (a French tracker's Synthèse pub)
+            if not all_names("sheet", sheet) & present:
+                diagnosis.findings.append(Finding("warning", "xl/workbook.xml",
+                                                  Message("doctor.no_sheet", sheet=Sheet(sheet)), OUTPUT))
     if path.suffix.lower() == ".xlsm" and raw is None:
-        diagnosis.findings.append(Finding("error", VBA_PART, "a macro-enabled workbook (.xlsm) without a VBA project",
-                                          VBA_BROKEN))
+        diagnosis.findings.append(Finding("error", VBA_PART, Message("doctor.xlsm_without_vba"), VBA_BROKEN))
     if raw is not None:
         packaged = _packaged_project()
         try:
@@ -141,6 +138,19 @@ def diagnose(path: str | Path) -> Diagnosis:
         pass  # the package checks say why it cannot be read
     diagnosis.findings.sort()
     return diagnosis
+
+
+def language(path: str | Path) -> str | None:
+    """The tracker's Language setting (``en``, ``fr``), read from its named cell alone; None when the
+    workbook or the setting cannot be read (a damaged file is what doctor is for: it is never an error here)."""
+    try:
+        found = FileSource(Path(path)).setting("Language")
+    except Exception:  # any reader's failure on a damaged package: doctor reports it, in English
+        return None
+    if not isinstance(found, tuple):
+        return None
+    value, error = check_setting(next(s for s in SETTINGS if s.name == "Language"), found[1])
+    return None if error else value
 
 
 # --- repairs ------------------------------------------------------------------------------
@@ -185,7 +195,7 @@ def _fix_styles(data: bytes) -> tuple[bytes | None, list[str]]:
             nid = xf.get("numFmtId", "0")
             if nid.isdigit() and int(nid) >= FIRST_CUSTOM_FORMAT and int(nid) not in custom:
                 xf.set("numFmtId", "0")
-                fixed.append("a cell style whose number format was defined nowhere now shows General")
+                fixed.append(Message("doctor.fixed.number_format"))
     used = {int(v) for v in root.xpath("//@numFmtId") if str(v).isdigit()}
     dxfs = root.find(q("dxfs"))
     for fmt in ([] if dxfs is None else dxfs.iter(q("numFmt"))):
@@ -194,7 +204,7 @@ def _fix_styles(data: bytes) -> tuple[bytes | None, list[str]]:
             new_id = max([FIRST_CUSTOM_FORMAT - 1, *used]) + 1
             used.add(new_id)
             fmt.set("numFmtId", str(new_id))
-            fixed.append("a conditional format's number format got an id of its own")
+            fixed.append(Message("doctor.fixed.dxf_id"))
     return (serialize(root) if fixed else None), sorted(set(fixed))
 
 
@@ -222,7 +232,6 @@ def _replace_vba(zf: zipfile.ZipFile, replace: dict[str, bytes], fixed: list[str
     """This version's VBA project, and the code names its document modules expect."""
     from .workbook import vba_project_bytes
 
-    words = texts()
     replace[VBA_PART] = vba_project_bytes()
     workbook = parse(replace.get(WORKBOOK) or zf.read(WORKBOOK), WORKBOOK)
     pr = workbook.find(q("workbookPr"))
@@ -233,12 +242,11 @@ def _replace_vba(zf: zipfile.ZipFile, replace: dict[str, bytes], fixed: list[str
     replace[WORKBOOK] = serialize(workbook)
     targets = {r.id: r.target for r in read_rels(zf, WORKBOOK)}
     parts = {s.get("name"): targets.get(s.get(q("id", R))) for s in workbook.iter(q("sheet"))}
-    for name, code in L.CODE_NAMES.items():
-        part = parts.get(words.sheet(name))
+    for name, code in L.CODE_NAMES.items():  # the sheet by its name in any language
+        part = next((parts[n] for n in sorted(all_names("sheet", name)) if parts.get(n)), None)
         if part is not None:
             replace[part] = _set_code_name(replace.get(part) or zf.read(part), code)
-    fixed.append("embedded this version's VBA project (the KpiXl, xlwings and Dictionary modules, and one "
-                 "document module per template sheet), and gave the template's sheets their code names")
+    fixed.append(Message("doctor.fixed.vba"))
 
 
 def repair(path: str | Path, out: str | Path | None = None) -> Repair:
@@ -259,7 +267,7 @@ def repair(path: str | Path, out: str | Path | None = None) -> Repair:
         data = _fix_workbook_prefix(zf.read(WORKBOOK))
         if data is not None:
             replace[WORKBOOK] = data
-            fixed.append("declared the r: prefix that xl/workbook.xml uses (the workbook could not be read)")
+            fixed.append(Message("doctor.fixed.prefix"))
         data, done = _fix_styles(zf.read(STYLES))
         if data is not None:
             replace[STYLES] = data
@@ -277,7 +285,8 @@ def repair(path: str | Path, out: str | Path | None = None) -> Repair:
             rewrite(zf, work, replace)
             if needs_refresh:
                 added = refresh(work).added
-                fixed.append("refreshed the output sheets" + (f" (added {', '.join(added)})" if added else ""))
+                fixed.append(Message("doctor.fixed.refresh_added", sheets=added) if added
+                             else Message("doctor.fixed.refresh"))
             with atomic_path(target) as dest:
                 dest.write_bytes(work.read_bytes())
     return Repair(fixed, diagnose(target))

@@ -11,8 +11,29 @@ Code asks for a text by its key and fills in its parameters::
 A KPI's name is its label in the core (:data:`kpi_xl.metrics.REGISTRY`)
 unless a language gives it another (``kpi.<id>``); a sheet's name is its
 identifier (the English name, :data:`kpi_xl.layout.SHEETS`) unless a language
-gives it another (``sheet.<name>``).  Numbers inside sentences are formatted
-before they are passed in (:mod:`kpi_xl.formatting`).
+gives it another (``sheet.<name>``).  Numbers passed to ``words(key, …)``
+are formatted before they are passed in (:mod:`kpi_xl.formatting`).
+
+A sentence found before anyone knows who will read it — a note of ``kpi-xl
+import``, a finding of ``kpi-xl doctor`` — is a :class:`Message`: its key and
+its raw parameters, said later in the reader's language (:meth:`Texts.say`).
+``str(message)`` is its English::
+
+    >>> note = Message("import.no_dates", day=dt.date(2026, 1, 16))
+    >>> str(note), note == "no dates in the export: its rows are put on 2026-01-16 (--date)"
+    ('no dates in the export: its rows are put on 2026-01-16 (--date)', True)
+    >>> texts("fr").say(note)
+    "pas de date dans l'export\xa0: ses lignes sont placées au 16/01/2026 (--date)"
+
+Its parameters are formatted as the language writes them, by type and by
+the placeholder's format spec (:class:`_Say`): a date (``2023-01-01``,
+``01/01/2023``); a number (``1,389``, ``1 389``); ``{x:money}`` an amount
+(``13,002.44``; French adds the currency given to ``say``: ``13 002,44 €``);
+``{x:percent}`` a share (``99.9%``, ``99,9 %``); ``{n:line}`` a count with
+the noun ``noun.line`` agreed (``3 lines``, ``1 ligne``) and ``{n:~line}``
+the noun alone; a list joined with ``,`` (default), ``{x:semicolon}`` or
+``{x:and}``; a :class:`Sheet` by the language's name; a Message said in the
+same language.  Any other spec is Python's (``{n:d}``: digits only).
 
 What is not here, and why: the problems found in a workbook or an import
 file (:mod:`kpi_xl.reader`, :mod:`kpi_xl.imports`) keep their messages beside
@@ -22,6 +43,8 @@ VBA project from :mod:`kpi_xl.udfs`.
 
 from __future__ import annotations
 
+import datetime as dt
+import string
 import unicodedata
 from dataclasses import dataclass
 from typing import Mapping
@@ -248,13 +271,198 @@ EN: dict[str, str] = {
     "cli.import.file": "{path}: {format} ({details}), {lines} → {number} {table} {rows}: {added} new, {skipped} "
                        "already there",
     "cli.import.warning": "warning: {text}",
-    "cli.import.counts": "{ads} to Ads, {ledger} to Ledger",
+    "cli.import.counts": "{ads:row} to Ads, {ledger} to Ledger",
     "cli.import.dry_run": "Dry run, nothing written: would add {counts} ({skipped} already there).",
     "cli.import.done": "Imported into {path}: added {counts} ({skipped} already there).",
     "cli.import.nothing": "Nothing new: {path} is unchanged ({skipped} rows already there).",
     "and": " and ",
     "selection.channel": "channel {name}",
     "selection.campaign": "campaign {name}",
+    # --- kpi-xl import: what each file is, and its notes and warnings (kpi_xl.imports) -------------
+    "date.format": "%Y-%m-%d",
+    "list.semicolon": "; ",
+    "noun.cover": "covers|cover",
+    "noun.total_line": "total line|total lines",
+    "noun.impression": "impression|impressions",
+    "noun.click": "click|clicks",
+    "format.google": "Google Ads report",
+    "format.google.search_terms": "Google Ads search terms report",
+    "format.google.keyword": "Google Ads keyword report",
+    "format.google.ad": "Google Ads ad report",
+    "format.google.ad_group": "Google Ads ad group report",
+    "format.google.location": "Google Ads location report",
+    "format.google.device": "Google Ads campaign report by device",
+    "format.google.campaign": "Google Ads campaign report",
+    "format.google.chart": "Google Ads chart download",
+    "format.adwords": "{name} (AdWords, before 2018)",
+    "format.meta": "Meta Ads Manager export",
+    "format.linkedin": "LinkedIn Campaign Manager export",
+    "format.tiktok": "TikTok Ads export",
+    "format.microsoft": "Microsoft Advertising report",
+    "format.microsoft.search_terms": "Microsoft Advertising search terms report",
+    "format.microsoft.keyword": "Microsoft Advertising keyword report",
+    "format.microsoft.campaign": "Microsoft Advertising campaign report",
+    "import.details.ads": "{language}, {source}",
+    "import.details.fec": "{columns:d} columns, {encoding}, {delimiter}",
+    "import.language.English": "English",
+    "import.language.French": "French",
+    "import.source.text": "{encoding}, {delimiter}",
+    "import.source.workbook": "Excel workbook, sheet “{sheet}”",
+    "import.encoding.utf8_bom": "UTF-8 with BOM",
+    "import.delimiter.tab": "tab",
+    "import.delimiter.comma": "comma",
+    "import.delimiter.semicolon": "semicolon",
+    "import.delimiter.pipe": "pipe",
+    "platform.group.ad_set": "ad set",
+    "platform.group.ad_group": "ad group",
+    "platform.group.campaign_group": "campaign group",
+    "platform.leads.google": "a Google Ads report counts conversions of every kind (Conversions), never leads alone",
+    "platform.leads.meta": "the export has no Leads column, and its Results column mixes kinds of results (never read "
+                           "as leads)",
+    "platform.leads.linkedin": "the export has no Leads column",
+    "platform.leads.tiktok": "TikTok's Conversions count whichever event each ad group optimises for, never leads "
+                             "alone",
+    "platform.leads.microsoft": "Microsoft Advertising's Conv. count every conversion goal, never leads alone",
+    "import.currency.unsaid": "the export does not say its currency: taken to be {currency}",
+    "import.currency.dollar": "the export writes its amounts with \"$\" only: taken to be {currency}, the tracker's "
+                              "Currency",
+    "import.no_dates": "no dates in the export: its rows are put on {day} (--date)",
+    "import.no_data": "no data: the export says \"No data available.\"",
+    "import.span": "{n:line} {n:~cover} more than one day ({first} … {last}, no daily breakdown): each is put on its "
+                   "first day{months}",
+    "import.span.months": ", so a range over several months counts in its first month",
+    "import.no_campaign": "{n:line} without a campaign ({why}): Campaign is \"{name}\"{group}",
+    "import.no_campaign.no_column": "the export has no Campaign column",
+    "import.no_campaign.blank": "its Campaign is blank",
+    "import.no_campaign.group": ", or \"{name} {label}: …\" when the line names its {group}",
+    "import.cut_campaigns": "campaign names longer than an Excel cell holds (32,767 characters) cut to fit, "
+                            "{n:~line} {lines}{more}",
+    "import.currency_marks": "currency from the marks on the amounts: {marks}",
+    "import.currency_mark": "\"{mark}\" is {code}",
+    "import.currency_mark.dollar": "\"$\" is no single currency",
+    "import.blank": "left blank: {columns:semicolon}",
+    "import.blank.clicks": "Clicks (the export has no clicks column)",
+    "import.blank.leads": "Leads ({why})",
+    "import.blank.calls": "Calls (no ad platform knows them)",
+    "import.blank.customers": "Customers",
+    "import.blank.revenue": "Revenue",
+    "import.attribution": "Customers and Revenue from {columns:and} (the platform's own attribution; check the VAT of "
+                          "your conversion values)",
+    "import.partial.keywords": "a keyword or search-terms report leaves out spend without keywords (Performance Max, "
+                               "Display, Smart, Shopping…): download the Campaign report for the whole spend",
+    "import.partial.account": "the report leaves out part of the account (removed campaigns, or lines a filter hid): "
+                              "download the Campaign report with all campaigns for the whole spend",
+    "import.summary_row": "the export's summary row",
+    "import.totals": "{n:total_line} read as checks, not rows ({labels})",
+    "import.totals.none": "the report's own totals hold no spend, impressions or clicks to compare",
+    "import.match": "matches the report's own total ({where}): {figures}{off}",
+    "import.match.lines": "matches the report's own total of its lines ({where}): {figures}{off}",
+    "import.match.off": " (the report says {spend:money}: each line is rounded to the cent)",
+    "import.lines": "{n:~line} {lines}{more}",
+    "import.where": "{label}, {lines}",
+    "import.figures.spend": "spend {spend:money}",
+    "import.figures.impressions": "{n:impression}",
+    "import.figures.clicks": "{n:click}",
+    "import.figures.none": "no figures",
+    "import.warn.summary_row": "the export's summary row ({lines}) says {theirs}, but its other lines add up to "
+                               "{mine}: check that the file is the whole export",
+    "import.warn.share": "covers spend {mine:money} of the account's {theirs:money}{share} in the report's own total "
+                         "({where}): {reason}",
+    "import.share": " ({share:percent})",
+    "import.warn.partial": "the lines imported add up to {mine}, but the report's own total for the account ({where}) "
+                           "is {theirs}: {reason}",
+    "import.warn.none_agrees": "the lines imported add up to {mine}, which none of the report's own totals agrees with "
+                               "({totals:semicolon}): check that the file is the whole export, then import it again",
+    "import.total": "{where}: {figures}",
+    "import.fec.entries": "entries from {first} to {last}: {rows} income and expense lines to Ledger, {other} "
+                          "balance-sheet lines left out",
+    "import.fec.opening": "{n} opening lines (journal {journals}) left out: they are last year's balances, not this "
+                          "year's flows",
+    "import.fec.opening_cash": "opening bank and cash balance (accounts 51…, 53…) on {day}: {amount:money} — set "
+                               "OpeningCash and OpeningDate on Settings to start the cash curve there",
+    "import.fec.cut": "labels longer than an Excel cell holds (32,767 characters) cut to fit, keeping the entry "
+                      "number, {n:~line} {lines}{more}",
+    "import.fec.unbalanced": "the file does not balance (debits {debit:money}, credits {credit:money}): is it "
+                             "complete?",
+    # --- kpi-xl doctor: findings, what they mean, repairs (kpi_xl.ooxml.doctor, kpi_xl.doctor) -----
+    "noun.has": "has|have",
+    "noun.document_module": "document module|document modules",
+    "noun.belongs": "belongs|belong",
+    "cli.doctor.finding": "{severity} {part}: {message}",
+    "doctor.severity.error": "error",
+    "doctor.severity.warning": "warning",
+    "doctor.meaning.repair": "Excel will offer to repair the file, and may drop what it cannot read.",
+    "doctor.meaning.unreadable": "The part cannot be read at all: Excel refuses the file or repairs it, and kpi-xl "
+                                 "cannot read it.",
+    "doctor.meaning.formats": "Cells show a wrong number format (or none).",
+    "doctor.meaning.vba": "The VBA editor shows modules that belong to nothing, and Excel may rename or add modules "
+                          "when it opens the file.",
+    "doctor.meaning.vba_broken": "Excel may refuse the macros: the Refresh KPIs button and the Excel functions would "
+                                 "not work.",
+    "doctor.meaning.harmless": "Excel accepts this; other programs reading the file may not.",
+    "doctor.meaning.deleted_reference": "The name is kept but points nowhere (Formulas › Name Manager).",
+    "doctor.meaning.output": "The next kpi-xl refresh (or doctor --fix) writes it.",
+    "doctor.meaning.vba_version": "The Refresh KPIs button and the Excel functions are those of the version that made "
+                                  "the file; doctor --fix embeds this version's.",
+    "doctor.missing": "missing",
+    "doctor.no_content_type": "no content type ([Content_Types].xml has neither Override nor Default for it)",
+    "doctor.dangling_relationship": "relationship {rid} ({kind}) leads to {target}, which is not in the file",
+    "doctor.wrong_content_type": "content type {got}, but {part} relates to it as {kind}",
+    "doctor.orphan_part": "no relationship leads to this part",
+    "doctor.unreadable_workbook": "cannot read the workbook: {error}",
+    "doctor.sheet_name_twice": "sheet name {key} used {n:d} times",
+    "doctor.sheet_id_twice": "sheetId {key} used {n:d} times",
+    "doctor.sheet_without_part": "sheet {name}: its r:id leads to no part",
+    "doctor.name_local_sheet": "defined name {name}: localSheetId {local} is no sheet",
+    "doctor.name_deleted_reference": "defined name {name} = {text}: a deleted reference",
+    "doctor.name_no_sheet": "defined name {name} = {text}: no sheet {sheet}",
+    "doctor.name_twice": "defined name {name} (localSheetId {local}) defined {n:d} times",
+    "doctor.unreadable_styles": "cannot read the styles: {error}",
+    "doctor.numfmt_twice": "numFmtId {id:d} defined {n:d} times in <numFmts>",
+    "doctor.dxf_numfmt": "dxfs[{i:d}] numFmt {id:d} = {code}, but <numFmts> has {id:d} = {other}",
+    "doctor.xf_numfmt": "{section}[{i:d}] numFmtId={id:d}: not defined in <numFmts>",
+    "doctor.xf_index": "{section}[{i:d}] {attr}={value}: only {count:d} {list}",
+    "doctor.xf_style": "cellXfs[{i:d}] xfId={value}: only {count:d} cellStyleXfs",
+    "doctor.unreadable_table": "cannot read the table: {error}",
+    "doctor.table_ref": "table {name}: ref={ref} is no range",
+    "doctor.table_columns": "table {name}: {n:d} columns for ref {ref}",
+    "doctor.row_order": "{sheet}: row {row:d} after row {last:d}",
+    "doctor.cf_dxf": "{sheet}: conditional format dxfId={id}, only {count:d} dxfs",
+    "doctor.sheet_xml": "sheet {sheet}: not well-formed XML: {error}",
+    "doctor.style_index": "{where} s={value}, only {count:d} cellXfs",
+    "doctor.where.row": "{sheet}: row {row:d}",
+    "doctor.where.col": "{sheet}: <col>",
+    "doctor.where.cell": "{sheet}!{ref}",
+    "doctor.cell_ref": "{sheet}: cell r={ref} is no cell reference",
+    "doctor.cell_row": "{sheet}!{ref} in row {row:d}",
+    "doctor.cell_order": "{sheet}!{ref}: cells out of order in row {row:d}",
+    "doctor.list_validation": "{sheet}: list validation on {sqref} is {n:d} characters (Excel's limit: {limit:d})",
+    "doctor.validation_sheet": "{sheet}: validation on {sqref} names no sheet {name}",
+    "doctor.header_cell": "table {table}: the header cell of column {column} (sheet {sheet}, row {row:d}) holds {text}",
+    "doctor.table_name_twice": "table name {key} used {n:d} times",
+    "doctor.table_id_twice": "table id {key} used {n:d} times",
+    "doctor.code_name_twice": "code name {code} used by sheets {sheets}",
+    "doctor.table_dxf": "table {table} column {column}: {attr}={value}, only {count:d} dxfs",
+    "doctor.unreadable_chart": "cannot read the chart: {error}",
+    "doctor.chart_sheet": "a chart series reads {formula}: no sheet {sheet}",
+    "doctor.vba_lists": "{mismatch} (as LibreOffice writes it)",
+    "doctor.owner.workbook": "the workbook",
+    "doctor.owner.sheet": "sheet {name}",
+    "doctor.no_code_name": "{owners:and} {owners:~has} no VBA code name",
+    "doctor.unknown_code_name": "{owner} has code name {code}, which no document module of the VBA project has",
+    "doctor.orphan_modules": "{modules:~document_module} {modules:and} {modules:~belongs} to no sheet",
+    "doctor.not_well_formed": "not well-formed XML: {error}",
+    "doctor.vba_no_module": "the VBA project has no {name} module",
+    "doctor.vba_old_module": "the {name} module is not this kpi-xl version's",
+    "doctor.no_sheet": "no {sheet} sheet",
+    "doctor.xlsm_without_vba": "a macro-enabled workbook (.xlsm) without a VBA project",
+    "doctor.fixed.prefix": "declared the r: prefix that xl/workbook.xml uses (the workbook could not be read)",
+    "doctor.fixed.number_format": "a cell style whose number format was defined nowhere now shows General",
+    "doctor.fixed.dxf_id": "a conditional format's number format got an id of its own",
+    "doctor.fixed.vba": "embedded this version's VBA project (the KpiXl, xlwings and Dictionary modules, and one "
+                        "document module per template sheet), and gave the template's sheets their code names",
+    "doctor.fixed.refresh": "refreshed the output sheets",
+    "doctor.fixed.refresh_added": "refreshed the output sheets (added {sheets})",
 }
 
 
@@ -320,9 +528,83 @@ class Texts:
         one, many = self.table[f"noun.{noun}"].split("|")
         return many if (abs(n) >= 2 if self.lang == "fr" else n != 1) else one
 
+    def say(self, text: object, currency: str | None = None) -> str:
+        """A :class:`Message` said in this language (amounts in ``currency`` where the language writes one);
+        any other text as it is."""
+        if isinstance(text, Message):
+            return self.say_key(text.key, text.params, currency)
+        return str(text)
+
+    def say_key(self, key: str, params: Mapping[str, object], currency: str | None = None) -> str:
+        """The text ``key`` with ``params`` formatted this language's way (see :class:`Message`)."""
+        return _Say(self, currency).vformat(self.table[key], (), params)
+
     def and_list(self, items: list[str]) -> str:
         """``Dashboard, Ads Summary, P&L and Forecast``."""
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + self.table["and"] + items[-1]
+
+
+class Message(str):
+    """A sentence of the catalogue not said yet: its key and raw parameters; the string itself is its English.
+
+    Being a string, it is compared, sorted, joined and printed as the English
+    sentence it always was; :meth:`Texts.say` says it in another language.
+    (A string built from it — ``message + "…"`` — is plain English text.)
+    """
+
+    key: str
+    params: dict[str, object]
+
+    def __new__(cls, key: str, /, **params: object) -> "Message":
+        self = super().__new__(cls, LANGUAGES["en"].say_key(key, params))
+        self.key, self.params = key, params
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple, dict]:  # copy and pickle make it again from its key
+        return (self.key,), self.params
+
+
+class Sheet(str):
+    """A sheet's identifier (:data:`kpi_xl.layout.SHEETS`) in a message: said with the reader's name for it."""
+
+
+class _Say(string.Formatter):
+    """Fills a template in one language: each parameter formatted by its type and its placeholder's spec."""
+
+    def __init__(self, words: "Texts", currency: str | None):
+        super().__init__()
+        self.words, self.currency = words, currency
+
+    def format_field(self, value: object, spec: str) -> str:
+        words = self.words
+        if isinstance(value, Message):
+            return words.say(value, self.currency)
+        if isinstance(value, Sheet):
+            return words.sheet(value)
+        if spec.startswith("~"):  # the noun alone, agreed with a number or a list's length
+            return words.noun(len(value) if isinstance(value, (list, tuple)) else value, spec[1:])
+        if isinstance(value, (list, tuple)):
+            items = [self.format_field(item, "") for item in value]
+            if spec == "and":
+                return words.and_list(items) if items else ""
+            return (words.table["list.semicolon"] if spec == "semicolon" else ", ").join(items)
+        if isinstance(value, dt.date):
+            return value.strftime(words.table["date.format"])
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return self._number(value, spec)
+        return format(value, spec)
+
+    def _number(self, value: float, spec: str) -> str:
+        from .formatting import NBSP, money, number
+
+        lang = self.words.lang
+        if spec == "money":
+            return money(value, self.currency, 2, lang) if self.currency and lang != "en" else number(value, 2, lang)
+        if spec == "percent":
+            return f"{value:.1%}" if lang == "en" else f"{number(value * 100, 1, lang)}{NBSP}%"
+        if f"noun.{spec}" in self.words.table:
+            return self.words.count(value, spec)
+        return number(value, 0, lang) if not spec else format(value, spec)
 
 
 def _french() -> dict[str, str]:

@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..errors import Problem
+from ..texts import Message
 from .footers import FIGURES, SUMMARY_ROW, Footer, footer_label, segment_of, self_check
 from .platforms import GOOGLE
 from .sniff import Sniffed
@@ -144,7 +145,9 @@ class _AdReader:
         located = self.platform.locate([normalise_header(h) for h in sniffed.header])
         self.columns, self.french = located.columns, located.french
         self.header_currency = located.currencies.get("spend")
-        self.export = AdExport(self.where, self._format_name(), f"{located.language}, {sniffed.source_details}")
+        self.export = AdExport(self.where, self._format_name(),
+                               Message("import.details.ads", language=Message(f"import.language.{located.language}"),
+                                       source=sniffed.source_details))
         self.problems: list[Problem] = []
         self.number_columns = sorted(((f, self.columns[f], header, whole, sniffed.header[self.columns[f]].strip())
                                       for f, (header, whole) in _NUMBER_FIELDS.items() if f in self.columns),
@@ -174,7 +177,7 @@ class _AdReader:
         headers = {normalise_header(h) for h in self.sniffed.header}
         if self.platform is GOOGLE and "campaign" in self.columns and "impressions" in headers \
                 and "impr." not in headers and "currency" not in self.columns:
-            name += " (AdWords, before 2018)"
+            name = Message("format.adwords", name=name)
         return name
 
     # -- the layout --------------------------------------------------------------------
@@ -202,7 +205,7 @@ class _AdReader:
             self.range_span = found if found[1] > found[0] else None
         elif date is not None:
             self.range_day = date
-            self.export.notes.append(f"no dates in the export: its rows are put on {date:%Y-%m-%d} (--date)")
+            self.export.notes.append(Message("import.no_dates", day=date))
         elif all_time:
             self.problem(line, 'the report covers "All time", which gives its rows no date: download it for a date '
                                "range, or pass --date with the day to count it on")
@@ -411,13 +414,13 @@ class _AdReader:
                 row.numbers[header] = round(value, 6)
         notes = self.export.notes
         if self.no_data:
-            notes.append('no data: the export says "No data available."')
+            notes.append(Message("import.no_data"))
         self._span_note()
         self._campaign_notes()
         if self.marks:
-            notes.append("currency from the marks on the amounts: " + ", ".join(
-                f'"{mark}" is {code}' if code != "$" else '"$" is no single currency'
-                for mark, code in self.marks.items()))
+            notes.append(Message("import.currency_marks", marks=[
+                Message("import.currency_mark", mark=mark, code=code) if code != "$"
+                else Message("import.currency_mark.dollar") for mark, code in self.marks.items()]))
         notes.extend(_blank_notes(self.platform, self.columns, self.sniffed.header))
         # The rows are the lines summed, so their sums are the lines' sums.
         sums = {f: sum(r.numbers.get(header, 0.0) for r in self.export.rows) if f in self.columns else None
@@ -431,49 +434,42 @@ class _AdReader:
             return
         first = min(a for a, _ in self.spans)
         last = max(b for _, b in self.spans)
-        n = len(self.spans)
         several_months = any((a.year, a.month) != (b.year, b.month) for a, b in self.spans)
-        self.export.notes.append(
-            f"{n:,} line{'s' if n != 1 else ''} cover{'' if n != 1 else 's'} more than one day ({first:%Y-%m-%d} … "
-            f"{last:%Y-%m-%d}, no daily breakdown): each is put on its first day"
-            + (", so a range over several months counts in its first month" if several_months else ""))
+        self.export.notes.append(Message("import.span", n=len(self.spans), first=first, last=last,
+                                         months=Message("import.span.months") if several_months else ""))
 
     def _campaign_notes(self) -> None:
         n = self.no_campaign
         if n:
-            why = "the export has no Campaign column" if "campaign" not in self.columns else "its Campaign is blank"
-            group = (f', or "{NO_CAMPAIGN} {self.platform.group_label}: …" when the line names its '
-                     f"{self.platform.group_label}") if "group" in self.columns else ""
-            self.export.notes.append(f"{n:,} line{'s' if n != 1 else ''} without a campaign ({why}): Campaign is "
-                                     f'"{NO_CAMPAIGN}"{group}')
+            why = Message("import.no_campaign.blank" if "campaign" in self.columns else "import.no_campaign.no_column")
+            label = self.platform.group_label  # English in the Campaign cell, the reader's language in the sentence
+            group = Message("import.no_campaign.group", name=NO_CAMPAIGN, label=str(label), group=label) \
+                if "group" in self.columns else ""
+            self.export.notes.append(Message("import.no_campaign", n=n, why=why, name=NO_CAMPAIGN, group=group))
         if self.cut:
-            lines = ", ".join(f"{x:,}" for x in self.cut[:5]) + ("…" if len(self.cut) > 5 else "")
-            self.export.notes.append(f"campaign names longer than an Excel cell holds (32,767 characters) cut to "
-                                     f"fit, line{'s' if len(self.cut) != 1 else ''} {lines}")
+            self.export.notes.append(Message("import.cut_campaigns", n=len(self.cut), lines=self.cut[:5],
+                                             more="…" if len(self.cut) > 5 else ""))
 
     def _partial_reason(self) -> str:
         if "keyword" in self.columns or "search_term" in self.columns:
-            return ("a keyword or search-terms report leaves out spend without keywords (Performance Max, Display, "
-                    "Smart, Shopping…): download the Campaign report for the whole spend")
-        return ("the report leaves out part of the account (removed campaigns, or lines a filter hid): download the "
-                "Campaign report with all campaigns for the whole spend")
+            return Message("import.partial.keywords")
+        return Message("import.partial.account")
 
 
 def _blank_notes(platform, columns: dict[str, int], header: list[str]) -> list[str]:
     """What the `Ads` rows leave blank, and why; where Customers and Revenue come from."""
     blank = []
     if "clicks" not in columns:
-        blank.append("Clicks (the export has no clicks column)")
+        blank.append(Message("import.blank.clicks"))
     if "leads" not in columns:
-        blank.append(f"Leads ({platform.leads_note})")
-    blank.append("Calls (no ad platform knows them)")
+        blank.append(Message("import.blank.leads", why=platform.leads_note))
+    blank.append(Message("import.blank.calls"))
     if "customers" not in columns:
-        blank.append("Customers")
+        blank.append(Message("import.blank.customers"))
     if "revenue" not in columns:
-        blank.append("Revenue")
-    notes = ["left blank: " + "; ".join(blank)]
+        blank.append(Message("import.blank.revenue"))
+    notes = [Message("import.blank", columns=blank)]
     if "customers" in columns or "revenue" in columns:
         used = [header[columns[f]].strip() for f in ("customers", "revenue") if f in columns]
-        notes.append(f"Customers and Revenue from {' and '.join(used)} "
-                     "(the platform's own attribution; check the VAT of your conversion values)")
+        notes.append(Message("import.attribution", columns=used))
     return notes

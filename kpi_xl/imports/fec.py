@@ -33,7 +33,7 @@ from typing import Mapping
 
 from ..errors import ArgumentError, Problem
 from ..schema import LEDGER_TYPES
-from ..texts import canonical_types, fold
+from ..texts import Message, canonical_types, fold
 from .sniff import Sniffed
 from .text import EXCEL_TEXT_LIMIT, cell_text, normalise_header, parse_amount, parse_fec_date, quote
 
@@ -236,8 +236,9 @@ class _FecReader:
         self.index = {normalise_header(h): i for i, h in reversed(list(enumerate(header)))}
         self.header_line = sniffed.header_line + 1
         self.width = len(header)
-        variant = "22 columns" if self.width >= 22 else f"{self.width} columns"
-        self.export = FecExport(self.where, "FEC", f"{variant}, {sniffed.encoding}, {sniffed.delimiter_name}")
+        self.export = FecExport(self.where, "FEC", Message("import.details.fec", columns=min(self.width, 22),
+                                                           encoding=sniffed.encoding_name,
+                                                           delimiter=sniffed.delimiter_name))
         # A FEC is kept in euros (Montantdevise/Idevise only add a foreign amount beside it).
         self.export.currencies = {"EUR": self.header_line}
         self.types = AccountTypes(mapping)
@@ -374,23 +375,18 @@ class _FecReader:
     def finish(self) -> None:
         notes = self.export.notes
         if self.first is not None:
-            notes.append(f"entries from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}: {len(self.export.rows):,} "
-                         f"income and expense lines to Ledger, {self.other_lines:,} balance-sheet lines left out")
+            notes.append(Message("import.fec.entries", first=self.first, last=self.last, rows=len(self.export.rows),
+                                 other=self.other_lines))
         if self.opening_lines:
-            notes.append(f"{self.opening_lines:,} opening lines (journal {', '.join(sorted(self.opening_journals))}) "
-                         "left out: they are last year's balances, not this year's flows")
+            notes.append(Message("import.fec.opening", n=self.opening_lines, journals=sorted(self.opening_journals)))
         if self.opening_date is not None:
             self.export.opening_cash = (self.opening_date, round(self.opening_cash, 2))
-            notes.append(f"opening bank and cash balance (accounts 51…, 53…) on {self.opening_date:%Y-%m-%d}: "
-                         f"{self.opening_cash:,.2f} — set OpeningCash and OpeningDate on Settings to start the "
-                         "cash curve there")
+            notes.append(Message("import.fec.opening_cash", day=self.opening_date, amount=self.opening_cash))
         if self.cut:
-            lines = ", ".join(f"{x:,}" for x in self.cut[:5]) + ("…" if len(self.cut) > 5 else "")
-            notes.append(f"labels longer than an Excel cell holds (32,767 characters) cut to fit, keeping the entry "
-                         f"number, line{'s' if len(self.cut) != 1 else ''} {lines}")
+            notes.append(Message("import.fec.cut", n=len(self.cut), lines=self.cut[:5],
+                                 more="…" if len(self.cut) > 5 else ""))
         if abs(self.total_debit - self.total_credit) > 0.005:
-            notes.append(f"the file does not balance (debits {self.total_debit:,.2f}, credits "
-                         f"{self.total_credit:,.2f}): is it complete?")
+            notes.append(Message("import.fec.unbalanced", debit=self.total_debit, credit=self.total_credit))
 
 
 def _ledger_label(label: str, number: str) -> tuple[str, bool]:

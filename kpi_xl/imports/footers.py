@@ -23,12 +23,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..texts import Message
 from .text import MISSING
 
 _LABEL = re.compile(r"total(?:\s*[:：]\s*(?P<colon>.*)|\s+[-–—]\s+(?P<dash>.*))?", re.S)
 ACCOUNT_LABELS = frozenset({"", "account", "compte"})
 """What follows "Total" in the label of the whole account's total (a bare "Total" is one)."""
-SUMMARY_ROW = "the export's summary row"
+SUMMARY_ROW = Message("import.summary_row")
 
 FIGURES = ("spend", "impressions", "clicks")
 
@@ -112,7 +113,7 @@ def _sum(values) -> float | None:
 
 @dataclass
 class Check:
-    """What the self-check found: notes for the summary, and warnings."""
+    """What the self-check found: notes for the summary, and warnings (each a :class:`~kpi_xl.texts.Message`)."""
 
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -132,28 +133,25 @@ def self_check(sums: dict[str, float | None], lines: int, footers: list[Footer],
         return check
     labels = sorted({f.label for f in footers if f.label != SUMMARY_ROW}, key=lambda x: x.casefold())
     if labels:
-        check.notes.append(f"{len(footers):,} total line{'s' if len(footers) != 1 else ''} read as checks, not rows "
-                           f"({', '.join(labels)})")
+        check.notes.append(Message("import.totals", n=len(footers), labels=labels))
     totals = [t for t in combine(footers)
               if any(t.figures.get(k) is not None and sums.get(k) is not None for k in FIGURES)]
     if not totals:
-        check.notes.append("the report's own totals hold no spend, impressions or clicks to compare")
+        check.notes.append(Message("import.totals.none"))
         return check
     account = next((t for t in totals if t.is_account), None)
     agreeing = [t for t in totals if _agrees(t.figures, sums, lines)]
     if account is not None and account in agreeing:
-        check.notes.append(f"matches the report's own total ({_where(account)}): {_agreed(sums, account)}")
+        check.notes.append(_agreed("import.match", sums, account))
     elif account is not None:
         check.warnings.append(_partial(account, sums, partial_reason))
         if agreeing:
-            check.notes.append(f"matches the report's own total of its lines ({_where(agreeing[0])}): "
-                               f"{_agreed(sums, agreeing[0])}")
+            check.notes.append(_agreed("import.match.lines", sums, agreeing[0]))
     elif agreeing:
-        check.notes.append(f"matches the report's own total ({_where(agreeing[0])}): {_agreed(sums, agreeing[0])}")
+        check.notes.append(_agreed("import.match", sums, agreeing[0]))
     else:
-        shown = "; ".join(f"{_where(t)}: {_figures(t.figures)}" for t in totals)
-        check.warnings.append(f"the lines imported add up to {_figures(sums)}, which none of the report's own totals "
-                              f"agrees with ({shown}): check that the file is the whole export, then import it again")
+        shown = [Message("import.total", where=_where(t), figures=_figures(t.figures)) for t in totals]
+        check.warnings.append(Message("import.warn.none_agrees", mine=_figures(sums), totals=shown))
     return check
 
 
@@ -170,40 +168,41 @@ def _agrees(figures: dict[str, float | None], sums: dict[str, float | None], lin
     return compared > 0
 
 
-def _lines(total: Total) -> str:
-    numbers = ", ".join(f"{n:,}" for n in total.lines[:3]) + ("…" if len(total.lines) > 3 else "")
-    return f"line{'s' if len(total.lines) != 1 else ''} {numbers}"
+def _lines(total: Total) -> Message:
+    return Message("import.lines", n=len(total.lines), lines=total.lines[:3], more="…" if len(total.lines) > 3 else "")
 
 
-def _agreed(sums: dict[str, float | None], total: Total) -> str:
-    """The figures, and the report's spend when it is a few cents off (each line rounded, the total not)."""
+def _agreed(key: str, sums: dict[str, float | None], total: Total) -> Message:
+    """The note that ``total`` agrees: the figures, and the report's spend when it is a few cents off (each line
+    rounded, the total not)."""
     mine, theirs = sums.get("spend"), total.figures.get("spend")
     off = mine is not None and theirs is not None and round(mine, 2) != round(theirs, 2)
-    return _figures(sums) + (f" (the report says {theirs:,.2f}: each line is rounded to the cent)" if off else "")
+    return Message(key, where=_where(total), figures=_figures(sums),
+                   off=Message("import.match.off", spend=theirs) if off else "")
 
 
-def _where(total: Total) -> str:
-    return f"{total.label}, {_lines(total)}"
+def _where(total: Total) -> Message:
+    return Message("import.where", label=total.label, lines=_lines(total))
 
 
-def _figures(values: dict[str, float | None]) -> str:
+def _figures(values: dict[str, float | None]) -> list[Message] | Message:
     parts = []
     if values.get("spend") is not None:
-        parts.append(f"spend {values['spend']:,.2f}")
-    for key, word in (("impressions", "impression"), ("clicks", "click")):
+        parts.append(Message("import.figures.spend", spend=values["spend"]))
+    for key in ("impressions", "clicks"):
         if values.get(key) is not None:
-            parts.append(f"{values[key]:,.0f} {word}{'s' if values[key] != 1 else ''}")
-    return ", ".join(parts) or "no figures"
+            parts.append(Message(f"import.figures.{key}", n=values[key]))
+    return parts or Message("import.figures.none")
 
 
-def _partial(account: Total, sums: dict[str, float | None], reason: str) -> str:
+def _partial(account: Total, sums: dict[str, float | None], reason: str) -> Message:
     mine, theirs = sums.get("spend"), account.figures.get("spend")
     if account.label == SUMMARY_ROW:
-        return (f"the export's summary row ({_lines(account)}) says {_figures(account.figures)}, but its other "
-                f"lines add up to {_figures(sums)}: check that the file is the whole export")
+        return Message("import.warn.summary_row", lines=_lines(account), theirs=_figures(account.figures),
+                       mine=_figures(sums))
     if mine is not None and theirs and round(mine, 2) != round(theirs, 2):
-        share = f" ({mine / theirs:.1%})" if theirs > 0 else ""
-        return (f"covers spend {mine:,.2f} of the account's {theirs:,.2f}{share} in the report's own total "
-                f"({_where(account)}): {reason}")
-    return (f"the lines imported add up to {_figures(sums)}, but the report's own total for the account "
-            f"({_where(account)}) is {_figures(account.figures)}: {reason}")
+        share = Message("import.share", share=mine / theirs) if theirs > 0 else ""
+        return Message("import.warn.share", mine=mine, theirs=theirs, share=share, where=_where(account),
+                       reason=reason)
+    return Message("import.warn.partial", mine=_figures(sums), where=_where(account),
+                   theirs=_figures(account.figures), reason=reason)

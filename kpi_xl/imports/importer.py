@@ -39,7 +39,7 @@ from ..files import atomic_path
 from ..ooxml.cells import serial_to_date
 from ..reader import FileSource, Problems, check_source, find_table
 from ..schema import ADS, LEDGER, TableSpec
-from ..texts import Texts, texts
+from ..texts import Message, Texts, texts
 from .ads import AdExport, ads_key, read_ad_export
 from .append import Append, append_rows
 from .fec import FecExport, ledger_key, parse_mapping, read_fec
@@ -83,7 +83,12 @@ class ImportOptions:
 
 @dataclass
 class FileSummary:
-    """What one file gave: its format, how many rows it holds, how many were new."""
+    """What one file gave: its format, how many rows it holds, how many were new.
+
+    ``format``, ``details``, ``notes`` and ``warnings`` are English text; most
+    are :class:`~kpi_xl.texts.Message` s, which ``texts(lang).say(...)`` says
+    in another language.
+    """
 
     path: str
     format: str
@@ -106,6 +111,7 @@ class ImportResult:
     written: bool
     warnings: list[Problem] = field(default_factory=list)  # the tracker's own, as `kpi-xl kpis` gives them
     language: str = "en"  # the tracker's
+    currency: str | None = None  # the tracker's: the amounts of the notes are in it
 
     def added(self, table: str) -> int:
         return sum(f.added for f in self.files if f.table == table)
@@ -146,7 +152,7 @@ def import_files(path: str | Path, options: ImportOptions | None = None, **field
     _in_language(appends, texts(tracker.settings.language))
     written = _write(path, options, appends, source)
     return ImportResult(Path(options.out) if options.out is not None else path, summaries, written, found,
-                        tracker.settings.language)
+                        tracker.settings.language, tracker.settings.currency)
 
 
 def _in_language(appends: dict[str, Append], words: Texts) -> None:
@@ -227,15 +233,14 @@ def check_currencies(exports: list[Export], currency: str, where: str) -> list[P
                     f"currency {code}, expected {currency} (the tracker's Currency, {where}): import it into a "
                     f"tracker whose Currency is {code}, or convert the amounts first"))
         if isinstance(export, AdExport) and not export.currencies and export.rows:
-            export.notes.append(f"the export does not say its currency: taken to be {currency}")
+            export.notes.append(Message("import.currency.unsaid", currency=currency))
     return problems
 
 
 def _dollar(export: Export, line: int, currency: str, where: str) -> list[Problem]:
     """Amounts written "$" only: the tracker's currency if it is a dollar, else a problem."""
     if str(currency).upper() in DOLLARS:
-        export.notes.append(f'the export writes its amounts with "$" only: taken to be {currency}, the tracker\'s '
-                            "Currency")
+        export.notes.append(Message("import.currency.dollar", currency=currency))
         return []
     return [Problem(f"{export.path}:{line}",
                     f'amounts written with "$", which is no single currency, expected {currency} (the tracker\'s '

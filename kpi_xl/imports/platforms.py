@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..texts import Message
+
 Pattern = tuple[str, str | None]  # (regular expression on the normalised header, "en" / "fr" / None)
 
 _CUR = r"(?: \((?P<cur>[a-z]{3})\))?"
@@ -55,12 +57,12 @@ class Located:
 class Platform:
     """One ad platform's exports: how to recognise them and where each `Ads` column comes from."""
 
-    name: str  # as messages name the platform's exports
+    name: str  # as messages name the platform's exports (a Message: said in the reader's language)
     channel: str  # the `Ads` Channel its rows get
     fields: dict[str, tuple[Pattern, ...]]
     signatures: tuple[tuple[str, ...], ...]  # any one: every regex of it matches some header
-    leads_note: str  # why Leads stay blank when the export has no leads column
-    group_label: str  # what the platform calls the `group` field ("ad set")
+    leads_note: str  # why Leads stay blank when the export has no leads column (a Message)
+    group_label: str  # what the platform calls the `group` field ("ad set"; a Message, English in a Campaign cell)
     spend_header: str  # the spend column as the platform names it
     spend_advice: str  # what to download when an export lacks it
     markers: tuple[str, ...] = ()  # headers typical of the platform: two of them make a look-alike
@@ -124,7 +126,7 @@ _GOOGLE_MARKERS = (
 )
 
 GOOGLE = Platform(
-    name="Google Ads report",
+    name=Message("format.google"),
     channel="Google",
     fields={
         "campaign": (("campaign", "en"), ("campagne", "fr")),
@@ -152,20 +154,21 @@ GOOGLE = Platform(
         # the overview chart's download (Date, Clicks, Impressions, Avg. CPC, Cost)
         ("cost|cout", "impr\\.?|impressions", "avg\\. cpc|cpc moy\\.", "date|day|jour"),
     ),
-    leads_note="a Google Ads report counts conversions of every kind (Conversions), never leads alone",
-    group_label="ad group",
+    leads_note=Message("platform.leads.google"),
+    group_label=Message("platform.group.ad_group"),
     spend_header="Cost",
     spend_advice="download the Campaign report (Campaigns › Download › CSV) with its Cost column, or add Cost to "
                  "this report (Columns › Modify columns › Performance)",
     markers=_GOOGLE_MARKERS,
-    report_names=(("search_term", "Google Ads search terms report"), ("keyword", "Google Ads keyword report"),
-                  ("ad", "Google Ads ad report"), ("group", "Google Ads ad group report"),
-                  ("location", "Google Ads location report"), ("device", "Google Ads campaign report by device"),
-                  ("campaign", "Google Ads campaign report"), ("day", "Google Ads chart download")),
+    report_names=(("search_term", Message("format.google.search_terms")),
+                  ("keyword", Message("format.google.keyword")), ("ad", Message("format.google.ad")),
+                  ("group", Message("format.google.ad_group")), ("location", Message("format.google.location")),
+                  ("device", Message("format.google.device")), ("campaign", Message("format.google.campaign")),
+                  ("day", Message("format.google.chart"))),
 )
 
 META = Platform(
-    name="Meta Ads Manager export",
+    name=Message("format.meta"),
     channel="Meta",
     fields={
         "campaign": (("campaign name", "en"), ("nom de la campagne", "fr")),
@@ -187,9 +190,8 @@ META = Platform(
         "results": (("results", "en"), ("resultats", "fr")),
     },
     signatures=(("amount spent" + _ANY_CUR + "|montant depense" + _ANY_CUR,),),
-    leads_note="the export has no Leads column, and its Results column mixes kinds of results "
-               "(never read as leads)",
-    group_label="ad set",
+    leads_note=Message("platform.leads.meta"),
+    group_label=Message("platform.group.ad_set"),
     spend_header="Amount spent",
     spend_advice="in Ads Manager, export again with the Amount spent column (Columns: Performance, or Customise "
                  "columns › Amount spent), by campaign and broken down by day",
@@ -202,7 +204,7 @@ META = Platform(
 )
 
 LINKEDIN = Platform(
-    name="LinkedIn Campaign Manager export",
+    name=Message("format.linkedin"),
     channel="LinkedIn",
     fields={
         "campaign": (("campaign name", "en"), ("nom de la campagne", "fr")),
@@ -217,8 +219,8 @@ LINKEDIN = Platform(
     },
     signatures=(("total spent" + _ANY_CUR,), ("start date \\(in utc\\)",), ("date de debut \\(en utc\\)",),
                 ("(?:montant )?total depense" + _ANY_CUR,)),
-    leads_note="the export has no Leads column",
-    group_label="campaign group",
+    leads_note=Message("platform.leads.linkedin"),
+    group_label=Message("platform.group.campaign_group"),
     spend_header="Total Spent",
     spend_advice="export the campaign performance report from Campaign Manager (Analyze › Export) with its Total "
                  "Spent column",
@@ -227,7 +229,7 @@ LINKEDIN = Platform(
 )
 
 TIKTOK = Platform(
-    name="TikTok Ads export",
+    name=Message("format.tiktok"),
     channel="TikTok",
     fields={
         "campaign": (("campaign name", "en"), ("nom de la campagne", "fr")),
@@ -242,8 +244,8 @@ TIKTOK = Platform(
     },
     signatures=(("clicks \\(destination\\)|clics \\(destination\\)",),
                 ("by day|par jour", "cost" + _ANY_CUR + "|cout" + _ANY_CUR)),
-    leads_note="TikTok's Conversions count whichever event each ad group optimises for, never leads alone",
-    group_label="ad group",
+    leads_note=Message("platform.leads.tiktok"),
+    group_label=Message("platform.group.ad_group"),
     spend_header="Cost",
     spend_advice="export the campaign report from TikTok Ads Manager with its Cost column, by day",
     markers=("ad group name", "clicks \\(destination\\)", "ctr \\(destination\\)", "by day", "stat time",
@@ -251,7 +253,7 @@ TIKTOK = Platform(
 )
 
 MICROSOFT = Platform(
-    name="Microsoft Advertising report",
+    name=Message("format.microsoft"),
     channel="Microsoft",
     fields={
         "campaign": (("campaign|campaign name", "en"), ("campagne|nom de la campagne", "fr")),
@@ -266,15 +268,15 @@ MICROSOFT = Platform(
         "search_term": (("search term|search query", "en"), ("terme de recherche|requete de recherche", "fr")),
     },
     signatures=(("spend|depenses?", "impr\\.?|impressions"),),
-    leads_note="Microsoft Advertising's Conv. count every conversion goal, never leads alone",
-    group_label="ad group",
+    leads_note=Message("platform.leads.microsoft"),
+    group_label=Message("platform.group.ad_group"),
     spend_header="Spend",
     spend_advice="download the Campaign report (Reports › Performance › Campaign) with its Spend column",
     markers=("gregorian date", "ad distribution", "spend", "depenses?", "impr\\.", "campaign name", "account name",
              "conv\\.", "time period", "avg\\. cpc"),
-    report_names=(("search_term", "Microsoft Advertising search terms report"),
-                  ("keyword", "Microsoft Advertising keyword report"),
-                  ("campaign", "Microsoft Advertising campaign report")),
+    report_names=(("search_term", Message("format.microsoft.search_terms")),
+                  ("keyword", Message("format.microsoft.keyword")),
+                  ("campaign", Message("format.microsoft.campaign"))),
 )
 
 PLATFORMS = (META, LINKEDIN, TIKTOK, MICROSOFT, GOOGLE)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal
 
+from ..texts import Message
 from .platforms import PLATFORMS, Platform, look_alike
 from .reading import Refused, is_workbook, workbook_rows
 from .text import DecodeError, binary_at, binary_char_at, decode, looks_utf16le, normalise_header
@@ -53,7 +54,8 @@ FORMATS = (
 )
 """Every format ``kpi-xl import`` understands, as its messages list them."""
 
-_DELIMITERS = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
+_DELIMITERS = {"\t": Message("import.delimiter.tab"), ",": Message("import.delimiter.comma"),
+               ";": Message("import.delimiter.semicolon"), "|": Message("import.delimiter.pipe")}
 
 
 @dataclass
@@ -77,10 +79,15 @@ class Sniffed:
 
     @property
     def source_details(self) -> str:
-        """How the file is written: "UTF-8 with BOM, comma", or "Excel workbook, sheet “Report”"."""
+        """How the file is written: "UTF-8 with BOM, comma", or "Excel workbook, sheet “Report”" (a Message)."""
         if self.rows is not None:
-            return f"Excel workbook, sheet “{self.sheet}”"
-        return f"{self.encoding}, {self.delimiter_name}"
+            return Message("import.source.workbook", sheet=self.sheet)
+        return Message("import.source.text", encoding=self.encoding_name, delimiter=self.delimiter_name)
+
+    @property
+    def encoding_name(self) -> str:
+        """The encoding as a user would name it, in the reader's language ("UTF-8 with BOM", "UTF-8 avec BOM")."""
+        return Message("import.encoding.utf8_bom") if self.encoding == "UTF-8 with BOM" else self.encoding
 
     @property
     def format_name(self) -> str:

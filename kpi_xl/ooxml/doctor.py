@@ -23,6 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..texts import Message
 from .cells import parse_cell
 from .package import open_package
 from .vbaproject import read_vba_project
@@ -30,12 +31,13 @@ from .xml import CT, MAIN, PKG, R, q
 
 CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
-REPAIR = "Excel will offer to repair the file, and may drop what it cannot read."
-UNREADABLE = "The part cannot be read at all: Excel refuses the file or repairs it, and kpi-xl cannot read it."
-FORMATS = "Cells show a wrong number format (or none)."
-VBA = "The VBA editor shows modules that belong to nothing, and Excel may rename or add modules when it opens the file."
-VBA_BROKEN = "Excel may refuse the macros: the Refresh KPIs button and the Excel functions would not work."
-HARMLESS = "Excel accepts this; other programs reading the file may not."
+# What a finding means for the person opening the file (Messages: English, said in the reader's language).
+REPAIR = Message("doctor.meaning.repair")
+UNREADABLE = Message("doctor.meaning.unreadable")
+FORMATS = Message("doctor.meaning.formats")
+VBA = Message("doctor.meaning.vba")
+VBA_BROKEN = Message("doctor.meaning.vba_broken")
+HARMLESS = Message("doctor.meaning.harmless")
 
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
 CONTENT_TYPES = {
@@ -61,7 +63,10 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 @dataclass(frozen=True, order=True)
 class Finding:
     """One thing wrong: how bad (``error``: Excel repairs, refuses or misreads; ``warning``: harmless to
-    Excel, odd for other programs), where, what, and what it means for the person opening the file."""
+    Excel, odd for other programs), where, what, and what it means for the person opening the file.
+
+    ``message`` and ``meaning`` are English text, most of them :class:`~kpi_xl.texts.Message` s that
+    ``texts(lang).say(...)`` says in another language."""
 
     severity: str
     part: str
@@ -209,8 +214,7 @@ def _is_xml(pkg: Package, part: str) -> bool:
 def _check_package(pkg: Package, out: list[Finding]) -> None:
     for part in sorted(pkg.names):
         if part != "[Content_Types].xml" and not part.endswith(".rels") and pkg.content_type(part) is None:
-            out.append(Finding("error", part, "no content type ([Content_Types].xml has neither Override nor "
-                                              "Default for it)", REPAIR))
+            out.append(Finding("error", part, Message("doctor.no_content_type"), REPAIR))
     reached, todo = set(), [""]
     while todo:
         part = todo.pop()
@@ -218,36 +222,35 @@ def _check_package(pkg: Package, out: list[Finding]) -> None:
             if external:
                 continue
             if target not in pkg.names:
-                out.append(Finding("error", part or "/", f"relationship {rid} ({kind}) leads to {target}, which "
-                                                         "is not in the file", REPAIR))
+                out.append(Finding("error", part or "/", Message("doctor.dangling_relationship", rid=rid, kind=kind,
+                                                                 target=target), REPAIR))
                 continue
             want, got = CONTENT_TYPES.get(kind), pkg.content_type(target)
             if want and got and got not in want:
-                out.append(Finding("error", target, f"content type {got}, but {part or '/'} relates to it as "
-                                                    f"{kind}", REPAIR))
+                out.append(Finding("error", target, Message("doctor.wrong_content_type", got=got, part=part or "/",
+                                                            kind=kind), REPAIR))
             if target not in reached:
                 reached.add(target)
                 todo.append(target)
     for part in sorted(pkg.names - reached):
         if part != "[Content_Types].xml" and not part.endswith(".rels"):
-            out.append(Finding("warning", part, "no relationship leads to this part", HARMLESS))
+            out.append(Finding("warning", part, Message("doctor.orphan_part"), HARMLESS))
 
 
 def _check_workbook(pkg: Package, out: list[Finding]) -> None:
     wb = pkg.workbook_part
     root = pkg.xml(wb)
     if root is None:
-        out.append(Finding("error", wb, f"cannot read the workbook: {pkg.parse_errors.get(wb, 'missing')}",
-                           UNREADABLE))
+        out.append(Finding("error", wb, Message("doctor.unreadable_workbook", error=_error(pkg, wb)), UNREADABLE))
         return
-    for what, counter in (("sheet name", Counter(n.casefold() for n, _, _ in pkg.sheets)),
-                          ("sheetId", Counter(s.get("sheetId") for _, _, s in pkg.sheets))):
+    for what, counter in (("doctor.sheet_name_twice", Counter(n.casefold() for n, _, _ in pkg.sheets)),
+                          ("doctor.sheet_id_twice", Counter(s.get("sheetId") for _, _, s in pkg.sheets))):
         for key, n in counter.items():
             if n > 1:
-                out.append(Finding("error", wb, f"{what} {key!r} used {n} times", REPAIR))
+                out.append(Finding("error", wb, Message(what, key=repr(key), n=n), REPAIR))
     for name, part, _ in pkg.sheets:
         if part is None:
-            out.append(Finding("error", wb, f"sheet {name!r}: its r:id leads to no part", REPAIR))
+            out.append(Finding("error", wb, Message("doctor.sheet_without_part", name=repr(name)), REPAIR))
     _check_names(pkg, root, out)
 
 
@@ -260,16 +263,17 @@ def _check_names(pkg: Package, root: etree._Element, out: list[Finding]) -> None
         name, local, text = d.get("name", ""), d.get("localSheetId"), d.text or ""
         seen[(name.casefold(), local)] += 1
         if local is not None and not 0 <= _num(local) < len(pkg.sheets):
-            out.append(Finding("error", wb, f"defined name {name}: localSheetId {local} is no sheet", REPAIR))
+            out.append(Finding("error", wb, Message("doctor.name_local_sheet", name=name, local=local), REPAIR))
         if "#REF!" in text:
-            out.append(Finding("warning", wb, f"defined name {name} = {text}: a deleted reference",
-                               "The name is kept but points nowhere (Formulas › Name Manager)."))
+            out.append(Finding("warning", wb, Message("doctor.name_deleted_reference", name=name, text=text),
+                               Message("doctor.meaning.deleted_reference")))
         for sheet in sheets_named(text):
             if sheet.casefold() not in sheet_names:
-                out.append(Finding("error", wb, f"defined name {name} = {text}: no sheet {sheet!r}", REPAIR))
+                out.append(Finding("error", wb, Message("doctor.name_no_sheet", name=name, text=text,
+                                                        sheet=repr(sheet)), REPAIR))
     for (name, local), n in seen.items():
         if n > 1:
-            out.append(Finding("error", wb, f"defined name {name} (localSheetId {local}) defined {n} times", REPAIR))
+            out.append(Finding("error", wb, Message("doctor.name_twice", name=name, local=str(local), n=n), REPAIR))
 
 
 # --- styles -----------------------------------------------------------------------------
@@ -279,12 +283,12 @@ def _check_styles(pkg: Package, out: list[Finding]) -> None:
     part = next((t for kind, t, _ in pkg.rels(pkg.workbook_part).values() if kind == "styles"), "xl/styles.xml")
     if pkg.styles is None:
         if part in pkg.names:
-            out.append(Finding("error", part, f"cannot read the styles: {pkg.parse_errors.get(part)}", UNREADABLE))
+            out.append(Finding("error", part, Message("doctor.unreadable_styles", error=_error(pkg, part)), UNREADABLE))
         return
     counts = {name: len(pkg.style_list(name)) for name in ("fonts", "fills", "borders", "cellStyleXfs", "dxfs")}
     for nid, n in Counter(_num(f.get("numFmtId"), -1) for f in pkg.style_list("numFmts")).items():
         if n > 1:
-            out.append(Finding("error", part, f"numFmtId {nid} defined {n} times in <numFmts>", FORMATS))
+            out.append(Finding("error", part, Message("doctor.numfmt_twice", id=nid, n=n), FORMATS))
     for section in ("cellStyleXfs", "cellXfs"):
         for i, xf in enumerate(pkg.style_list(section)):
             _check_xf(section, i, xf, pkg.num_fmts, counts, part, out)
@@ -294,22 +298,22 @@ def _check_styles(pkg: Package, out: list[Finding]) -> None:
             continue
         nid, code = _num(n.get("numFmtId"), -1), n.get("formatCode", "")
         if nid in pkg.num_fmts and pkg.num_fmts[nid] != code:
-            out.append(Finding("warning", part, f"dxfs[{i}] numFmt {nid} = {code!r}, but <numFmts> has {nid} = "
-                                                f"{pkg.num_fmts[nid]!r}", HARMLESS))
+            out.append(Finding("warning", part, Message("doctor.dxf_numfmt", i=i, id=nid, code=repr(code),
+                                                        other=repr(pkg.num_fmts[nid])), HARMLESS))
 
 
 def _check_xf(section: str, i: int, xf: etree._Element, num_fmts: dict[int, str], counts: dict[str, int],
               part: str, out: list[Finding]) -> None:
     nid = _num(xf.get("numFmtId"), 0)
     if nid >= 164 and nid not in num_fmts:
-        out.append(Finding("error", part, f"{section}[{i}] numFmtId={nid}: not defined in <numFmts>", FORMATS))
+        out.append(Finding("error", part, Message("doctor.xf_numfmt", section=section, i=i, id=nid), FORMATS))
     for attr, lst in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
         if _num(xf.get(attr), 0) >= counts[lst]:
-            out.append(Finding("error", part, f"{section}[{i}] {attr}={xf.get(attr)}: only {counts[lst]} {lst}",
-                               REPAIR))
+            out.append(Finding("error", part, Message("doctor.xf_index", section=section, i=i, attr=attr,
+                                                      value=str(xf.get(attr)), count=counts[lst], list=lst), REPAIR))
     if section == "cellXfs" and _num(xf.get("xfId"), 0) >= max(counts["cellStyleXfs"], 1):
-        out.append(Finding("error", part, f"cellXfs[{i}] xfId={xf.get('xfId')}: only {counts['cellStyleXfs']} "
-                                          "cellStyleXfs", REPAIR))
+        out.append(Finding("error", part, Message("doctor.xf_style", i=i, value=str(xf.get("xfId")),
+                                                  count=counts["cellStyleXfs"]), REPAIR))
 
 
 # --- worksheets (streamed) ----------------------------------------------------------------
@@ -349,19 +353,19 @@ def _tables(pkg: Package, part: str, out: list[Finding]) -> list[_Table]:
             continue
         t = pkg.xml(target)
         if t is None:
-            out.append(Finding("error", target, f"cannot read the table: {pkg.parse_errors.get(target, 'missing')}",
-                               REPAIR))
+            out.append(Finding("error", target, Message("doctor.unreadable_table", error=_error(pkg, target)), REPAIR))
             continue
         try:
             first, _, last = (t.get("ref") or "").partition(":")
             (r0, c0), (_, c1) = parse_ref(first), parse_ref(last)
         except ValueError:
-            out.append(Finding("error", target, f"table {t.get('name')}: ref={t.get('ref')!r} is no range", REPAIR))
+            out.append(Finding("error", target, Message("doctor.table_ref", name=str(t.get("name")),
+                                                        ref=repr(t.get("ref"))), REPAIR))
             continue
         columns = t.findall(f"{q('tableColumns')}/{q('tableColumn')}")
         if len(columns) != c1 - c0 + 1:
-            out.append(Finding("error", target, f"table {t.get('name')}: {len(columns)} columns for ref "
-                                                f"{t.get('ref')}", REPAIR))
+            out.append(Finding("error", target, Message("doctor.table_columns", name=str(t.get("name")),
+                                                        n=len(columns), ref=str(t.get("ref"))), REPAIR))
         tables.append(_Table(target, t.get("name") or "", t.get("id"), (r0, c0), columns,
                              _num(t.get("headerRowCount"), 1) > 0))
     return tables
@@ -383,30 +387,34 @@ def _scan_sheet(pkg: Package, name: str, part: str, tables: list[_Table], limits
                     elif tag == "row":
                         r = _num(elem.get("r"), last_row + 1)
                         if r <= last_row:
-                            out.append(Finding("error", part, f"{name}: row {r} after row {last_row}", REPAIR))
+                            out.append(Finding("error", part, Message("doctor.row_order", sheet=name, row=r,
+                                                                      last=last_row), REPAIR))
                         last_row, last_col = r, 0
-                        _style(elem.get("s"), limits, part, f"{name}: row {r}", out)
+                        _style(elem.get("s"), limits, part, out, "doctor.where.row", sheet=name, row=r)
                     continue
                 if tag == "c":
                     last_col = _cell(elem, name, part, last_row, last_col, limits, wanted, scan, out)
                 elif tag == "col":
-                    _style(elem.get("style"), limits, part, f"{name}: <col>", out)
+                    _style(elem.get("style"), limits, part, out, "doctor.where.col", sheet=name)
                 elif tag == "cfRule" and elem.get("dxfId") is not None and _num(elem.get("dxfId")) >= limits.dxfs:
-                    out.append(Finding("error", part, f"{name}: conditional format dxfId={elem.get('dxfId')}, only "
-                                                      f"{limits.dxfs} dxfs", REPAIR))
+                    out.append(Finding("error", part, Message("doctor.cf_dxf", sheet=name, id=elem.get("dxfId"),
+                                                              count=limits.dxfs), REPAIR))
                 elif tag == "dataValidation":
                     _validation(elem, name, part, limits, out)
                 if tag in ("row", "c", "col", "cfRule", "dataValidation"):
                     elem.clear(keep_tail=True)
         except etree.XMLSyntaxError as e:
             pkg.parse_errors[part] = e.msg
-            out.append(Finding("error", part, f"sheet {name}: not well-formed XML: {e.msg}", UNREADABLE))
+            out.append(Finding("error", part, Message("doctor.sheet_xml", sheet=name, error=e.msg), UNREADABLE))
     return scan
 
 
-def _style(value: str | None, limits: _Limits, part: str, where: str, out: list[Finding]) -> None:
+def _style(value: str | None, limits: _Limits, part: str, out: list[Finding], where: str, **params: object) -> None:
+    """A style index past the end of ``cellXfs``; ``where`` is the text key that says where, with its ``params``
+    (made only for a finding: this runs on every row and cell)."""
     if value is not None and _num(value) >= limits.xfs:
-        out.append(Finding("error", part, f"{where} s={value}, only {limits.xfs} cellXfs", REPAIR))
+        out.append(Finding("error", part, Message("doctor.style_index", where=Message(where, **params), value=value,
+                                                  count=limits.xfs), REPAIR))
 
 
 def _cell(elem: etree._Element, name: str, part: str, row: int, last_col: int, limits: _Limits,
@@ -418,13 +426,13 @@ def _cell(elem: etree._Element, name: str, part: str, row: int, last_col: int, l
         try:
             cr, cc = parse_ref(ref)
         except ValueError:
-            out.append(Finding("error", part, f"{name}: cell r={ref!r} is no cell reference", REPAIR))
+            out.append(Finding("error", part, Message("doctor.cell_ref", sheet=name, ref=repr(ref)), REPAIR))
             return last_col
     if cr != row:
-        out.append(Finding("error", part, f"{name}!{ref} in row {row}", REPAIR))
+        out.append(Finding("error", part, Message("doctor.cell_row", sheet=name, ref=str(ref), row=row), REPAIR))
     if cc <= last_col:
-        out.append(Finding("error", part, f"{name}!{ref}: cells out of order in row {row}", REPAIR))
-    _style(elem.get("s"), limits, part, f"{name}!{ref}", out)
+        out.append(Finding("error", part, Message("doctor.cell_order", sheet=name, ref=str(ref), row=row), REPAIR))
+    _style(elem.get("s"), limits, part, out, "doctor.where.cell", sheet=name, ref=str(ref))
     if (cr, cc) in wanted:
         t = elem.get("t")
         if t == "inlineStr":
@@ -439,12 +447,12 @@ def _validation(elem: etree._Element, name: str, part: str, limits: _Limits, out
     f1 = elem.find(q("formula1"))
     text = f1.text if f1 is not None and f1.text else ""
     if elem.get("type") == "list" and text.startswith('"') and len(text) - 2 > MAX_LIST_VALIDATION:
-        out.append(Finding("error", part, f"{name}: list validation on {elem.get('sqref')} is {len(text) - 2} "
-                                          f"characters (Excel's limit: {MAX_LIST_VALIDATION})", REPAIR))
+        out.append(Finding("error", part, Message("doctor.list_validation", sheet=name, sqref=str(elem.get("sqref")),
+                                                  n=len(text) - 2, limit=MAX_LIST_VALIDATION), REPAIR))
     for sheet in sheets_named(text):
         if sheet.casefold() not in limits.sheet_names:
-            out.append(Finding("error", part, f"{name}: validation on {elem.get('sqref')} names no sheet {sheet!r}",
-                               REPAIR))
+            out.append(Finding("error", part, Message("doctor.validation_sheet", sheet=name,
+                                                      sqref=str(elem.get("sqref")), name=repr(sheet)), REPAIR))
 
 
 def _shared_strings(pkg: Package, wanted: set[int]) -> dict[int, str]:
@@ -474,8 +482,9 @@ def _check_headers(pkg: Package, name: str, tables: list[_Table], scan: _SheetSc
             kind, raw = scan.headers.get((t.first[0], t.first[1] + j), (None, None))
             text = strings.get(_num(raw)) if kind == "s" else raw
             if text != col.get("name"):
-                out.append(Finding("error", t.part, f"table {t.name}: the header cell of column {col.get('name')!r} "
-                                                    f"(sheet {name}, row {t.first[0]}) holds {text!r}", REPAIR))
+                out.append(Finding("error", t.part, Message("doctor.header_cell", table=t.name,
+                                                            column=repr(col.get("name")), sheet=name, row=t.first[0],
+                                                            text=repr(text)), REPAIR))
 
 
 def _check_sheets(pkg: Package, out: list[Finding]) -> dict[str, str | None]:
@@ -496,10 +505,11 @@ def _check_sheets(pkg: Package, out: list[Finding]) -> dict[str, str | None]:
     for name, tables, scan in scans:
         _check_headers(pkg, name, tables, scan, strings, out)
     tables = [t for _, ts, _ in scans for t in ts]
-    for what, counter in (("name", Counter(t.name.casefold() for t in tables)), ("id", Counter(t.id for t in tables))):
+    for what, counter in (("doctor.table_name_twice", Counter(t.name.casefold() for t in tables)),
+                          ("doctor.table_id_twice", Counter(t.id for t in tables))):
         for key, n in counter.items():
             if n > 1:
-                out.append(Finding("error", "xl/tables", f"table {what} {key} used {n} times", REPAIR))
+                out.append(Finding("error", "xl/tables", Message(what, key=str(key), n=n), REPAIR))
     code_names = {name: scan.code_name for name, _, scan in scans}
     _check_code_names(pkg, code_names, out)
     return code_names
@@ -512,8 +522,8 @@ def _check_code_names(pkg: Package, code_names: dict[str, str | None], out: list
             owners[code.casefold()].append(name)
     for code, names in owners.items():
         if len(names) > 1:
-            out.append(Finding("error", pkg.workbook_part, f"code name {code!r} used by sheets {', '.join(names)}",
-                               REPAIR))
+            out.append(Finding("error", pkg.workbook_part, Message("doctor.code_name_twice", code=repr(code),
+                                                                   sheets=names), REPAIR))
 
 
 def _check_table_dxfs(tables: list[_Table], limits: _Limits, out: list[Finding]) -> None:
@@ -521,8 +531,9 @@ def _check_table_dxfs(tables: list[_Table], limits: _Limits, out: list[Finding])
         for col in t.columns:
             for attr in ("dataDxfId", "headerRowDxfId", "totalsRowDxfId"):
                 if col.get(attr) is not None and _num(col.get(attr)) >= limits.dxfs:
-                    out.append(Finding("error", t.part, f"table {t.name} column {col.get('name')}: "
-                                                        f"{attr}={col.get(attr)}, only {limits.dxfs} dxfs", REPAIR))
+                    out.append(Finding("error", t.part, Message("doctor.table_dxf", table=t.name,
+                                                                column=str(col.get("name")), attr=attr,
+                                                                value=col.get(attr), count=limits.dxfs), REPAIR))
 
 
 def _check_drawing(pkg: Package, drawing: str, sheet_names: set[str], out: list[Finding]) -> None:
@@ -531,13 +542,13 @@ def _check_drawing(pkg: Package, drawing: str, sheet_names: set[str], out: list[
             continue
         chart = pkg.xml(target)
         if chart is None:
-            out.append(Finding("error", target, f"cannot read the chart: {pkg.parse_errors.get(target, 'missing')}",
-                               REPAIR))
+            out.append(Finding("error", target, Message("doctor.unreadable_chart", error=_error(pkg, target)), REPAIR))
             continue
         for f in chart.iter(q("f", CHART)):
             for sheet in sheets_named(f.text or ""):
                 if sheet.casefold() not in sheet_names:
-                    out.append(Finding("error", target, f"a chart series reads {f.text}: no sheet {sheet!r}", REPAIR))
+                    out.append(Finding("error", target, Message("doctor.chart_sheet", formula=str(f.text),
+                                                                sheet=repr(sheet)), REPAIR))
 
 
 # --- VBA ------------------------------------------------------------------------------------
@@ -554,31 +565,29 @@ def _check_vba(pkg: Package, code_names: dict[str, str | None], out: list[Findin
         out.append(Finding("error", part, str(e), VBA_BROKEN))
         return
     for message in project.mismatches():
-        out.append(Finding("error", part, message + " (as LibreOffice writes it)", VBA_BROKEN))
+        out.append(Finding("error", part, Message("doctor.vba_lists", mismatch=message), VBA_BROKEN))
     wb = pkg.xml(pkg.workbook_part)
     if wb is None:  # reported already; every sheet would look orphaned
         return
     pr = wb.find(q("workbookPr"))
-    owners = [("the workbook", pr.get("codeName") if pr is not None else None)]
-    owners += [(f"sheet {name}", code) for name, code in code_names.items()]
+    owners = [(Message("doctor.owner.workbook"), pr.get("codeName") if pr is not None else None)]
+    owners += [(Message("doctor.owner.sheet", name=name), code) for name, code in code_names.items()]
     nameless = [owner for owner, code in owners if not code]
     if nameless:
-        out.append(Finding("warning", pkg.workbook_part, f"{_list(nameless)} {'has' if len(nameless) == 1 else 'have'}"
-                                                         " no VBA code name", VBA))
+        out.append(Finding("warning", pkg.workbook_part, Message("doctor.no_code_name", owners=nameless), VBA))
     for owner, code in owners:
         if code and code.casefold() not in project.documents:
-            out.append(Finding("warning", pkg.workbook_part, f"{owner} has code name {code}, which no document "
-                                                             "module of the VBA project has", VBA))
+            out.append(Finding("warning", pkg.workbook_part, Message("doctor.unknown_code_name", owner=owner,
+                                                                     code=code), VBA))
     used = {(code or "").casefold() for _, code in owners}
     orphans = [m for kind, m in project.project if kind == "Document" and m.casefold() not in used]
     if orphans and len(code_names) == len(pkg.sheets):
-        out.append(Finding("warning", part, f"document module{'s' if len(orphans) > 1 else ''} {_list(orphans)} "
-                                            f"belong{'s' if len(orphans) == 1 else ''} to no sheet", VBA))
+        out.append(Finding("warning", part, Message("doctor.orphan_modules", modules=orphans), VBA))
 
 
-def _list(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _error(pkg: Package, part: str) -> str:
+    """Why a part cannot be read: the parser's message, or that it is missing."""
+    return pkg.parse_errors[part] if part in pkg.parse_errors else Message("doctor.missing")
 
 
 # --- all of it -----------------------------------------------------------------------------
@@ -612,7 +621,7 @@ def structure(path: str | Path) -> list[Finding]:
         reported = {f.part for f in out if f.meaning == UNREADABLE}
         for part, message in sorted(pkg.parse_errors.items()):
             if part not in reported:
-                out.append(Finding("error", part, f"not well-formed XML: {message}", UNREADABLE))
+                out.append(Finding("error", part, Message("doctor.not_well_formed", error=message), UNREADABLE))
     finally:
         pkg.close()
     return sorted(set(out))
