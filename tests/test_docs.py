@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 import shlex
+import shutil
 import stat
 import unicodedata
 from importlib.metadata import version
@@ -29,7 +30,7 @@ from kpi_xl.metrics import REGISTRY as KPIS
 from kpi_xl.refresh import refresh
 from kpi_xl.workbook import write_tracker
 
-from .conftest import SAMPLE_END
+from .conftest import DATA, SAMPLE_END, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -302,3 +303,14 @@ def test_the_french_guide_quotes_what_the_french_sample_tracker_says(tmp_path):
         assert figure.translate(SPACES) in guide, figure
     assert "coût par lead +105 %, mais coût par client −49 %" in " ".join(written)  # the story, on the sheet
     assert "Bénéfice net +299 % : 3 236,83 € → 12 898,84 €." in written
+
+
+def test_the_french_guide_shows_what_a_fec_import_into_a_french_tracker_prints(tmp_path, monkeypatch):
+    guide = text(ROOT / "docs" / "fr" / "guide.md").translate(SPACES)
+    block = re.search(r"Le résumé ressemble à ceci.*?```text\n(.*?)```", guide, re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(DATA / "0000000001FEC20220831.txt", tmp_path)
+    assert run_cli("new", "suivi.xlsm", "--lang", "fr").exit_code == 0
+    result = run_cli("import", "suivi.xlsm", "--fec", "0000000001FEC20220831.txt")
+    assert result.exit_code == 0, result.output
+    assert block.splitlines() == result.output.translate(SPACES).splitlines()
