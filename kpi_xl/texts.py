@@ -53,9 +53,10 @@ from .metrics import REGISTRY
 
 EN: dict[str, str] = {
     # --- document properties -------------------------------------------------------
+    "print.footer": "Page &P of &N",  # the page footer: &P this page, &N how many
     "properties.title": "KPI tracker",
     "properties.subject": "Advertising funnel and monthly profitability",
-    "properties.comments": "Made with kpi_xl (https://pypi.org/project/kpi-xl/)",
+    "properties.comments": "Made with kpi-xl, the Python-driven KPI tracker",
     # --- Dashboard (template) ---------------------------------------------------------
     "dashboard.title": "KPI tracker",
     "dashboard.subtitle": "Does your advertising pay, and how much can you safely pay yourself? "

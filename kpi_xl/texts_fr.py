@@ -7,9 +7,10 @@ thousands).  A test checks every key of ``EN`` has its French, with the same pla
 """
 
 FR: dict[str, str] = {
+    "print.footer": "Page &P sur &N",  # the page footer: &P this page, &N how many
     "properties.title": "Suivi des KPI",
     "properties.subject": "Entonnoir publicitaire et rentabilité mensuelle",
-    "properties.comments": "Réalisé avec kpi_xl (https://pypi.org/project/kpi-xl/)",
+    "properties.comments": "Réalisé avec kpi-xl, le suivi de KPI piloté par Python",
     "dashboard.title": "Suivi des KPI",
     "dashboard.subtitle": "Votre publicité est-elle rentable, et combien pouvez-vous vous verser sans risque\u202f? Ce qui ne se mesure pas ne s'améliore pas.",
     "dashboard.step.1": "1   Saisissez vos résultats pub dans Publicités et chaque mouvement d'argent dans le Journal\u202f; vos objectifs, une fois pour toutes, dans Paramètres.",

@@ -8,6 +8,7 @@ these tests instead of skipping them.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 from pathlib import Path
@@ -124,3 +125,38 @@ def test_libreoffice_shows_the_refreshed_sheets_with_alert_colours_and_charts(tm
         seen = colours(sheet)
         assert red in seen, f"no red alert on {sheet}"
         assert amber in seen, f"no amber alert on {sheet}"
+
+
+def test_libreoffice_shows_a_french_tracker_in_french(tmp_path, pinned_sample):
+    """A French sample tracker, refreshed: each page is headed by its French sheet name and footed in
+    French, the Dashboard reads in French, the months are French whatever the locale ([$-40C]) and
+    the amounts the French way in a French locale."""
+    import subprocess
+
+    from kpi_xl.refresh import refresh
+    from kpi_xl.texts import texts
+
+    soffice = require_libreoffice()
+    require_poppler()
+    path = tmp_path / "suivi.xlsm"
+    assert run_cli("new", path, "--sample", "--lang", "fr").exit_code == 0
+    refresh(path)
+    pdf = to_pdf(path, tmp_path, soffice=soffice, locale="fr-FR")  # as a French Excel shows numbers
+    pages = sheet_pages(pdf)
+    fr = texts("fr")
+    assert list(pages) == [fr.sheet(name) for name in SHEETS], pages
+
+    def page_text(sheet: str) -> str:
+        page = str(pages[fr.sheet(sheet)][0])
+        raw = subprocess.run(["pdftotext", "-f", page, "-l", page, str(pdf), "-"], capture_output=True, text=True,
+                             check=True).stdout
+        return raw.replace("\u00a0", " ").replace("\u202f", " ")
+
+    dashboard = page_text("Dashboard")
+    for words in ("Actualiser les KPI", "Ce qui a changé depuis le mois dernier", "Mois en perte"):
+        assert words in dashboard, words
+    assert "What changed" not in dashboard and "Net profit is negative" not in dashboard
+    pnl = page_text("P&L")
+    assert "décembre 2026" in pnl and "December" not in pnl  # [$-40C]mmmm yyyy, drawn by LibreOffice
+    assert "21 000,00 €" in pnl  # December's sales, as the P&L's money format shows them
+    assert re.search(r"^Page 1 sur \d+$", dashboard, re.M)

@@ -32,10 +32,32 @@ def _tool(name: str) -> str:
     return found
 
 
-def to_pdf(workbook: str | Path, outdir: str | Path, soffice: str | None = None, timeout: float = 300) -> Path:
-    """Convert a workbook to PDF (every visible sheet, as printed) with LibreOffice headless."""
+LOCALES = {"en": "en-US", "fr": "fr-FR"}
+"""The locale a tracker's language is drawn in (its readers' Excel): the docs' pictures and the tests."""
+
+_LOCALE_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
+<value>{locale}</value></prop></item>
+</oor:items>
+"""
+
+
+def to_pdf(workbook: str | Path, outdir: str | Path, soffice: str | None = None, timeout: float = 300,
+           locale: str | None = None) -> Path:
+    """Convert a workbook to PDF (every visible sheet, as printed) with LibreOffice headless.
+
+    ``locale`` (``"fr-FR"``) is the one LibreOffice formats numbers in, as a French Excel would
+    (``21 000,00 €``); by default, the machine's.  Number formats are the same in every language:
+    which separators they show is the reader's locale.
+    """
     workbook, outdir = Path(workbook).resolve(), Path(outdir).resolve()
     with tempfile.TemporaryDirectory(prefix="kpi-xl-lo-") as profile:
+        if locale:
+            (Path(profile) / "user").mkdir()
+            (Path(profile) / "user" / "registrymodifications.xcu").write_text(
+                _LOCALE_PROFILE.format(locale=locale), encoding="utf-8")
         result = subprocess.run(
             [soffice or _tool("soffice"), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
              "--convert-to", "pdf", "--outdir", str(outdir), str(workbook)],

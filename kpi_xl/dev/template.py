@@ -107,7 +107,7 @@ def screenshots(outdir: Path | None = None, lang: str = "en") -> list[Path]:
     from ..refresh import refresh
     from ..sample import sample_data
     from ..workbook import write_tracker
-    from .render import sheet_pages, to_pdf, to_png
+    from .render import LOCALES, sheet_pages, to_pdf, to_png
 
     words = texts(lang)
     outdir = outdir or (ROOT / "docs" if lang == "en" else ROOT / "docs" / lang)
@@ -120,7 +120,7 @@ def screenshots(outdir: Path | None = None, lang: str = "en") -> list[Path]:
         refresh(tracker, today=dt.date(TEMPLATE_YEAR, 12, 31))
         shown = Path(tmp) / "KPI_Tracker.xlsm"
         _print_buttons(tracker, shown)
-        pdf = to_pdf(shown, tmp)
+        pdf = to_pdf(shown, tmp, locale=LOCALES[lang])
         pages = sheet_pages(pdf)
         for sheet, name in SCREENSHOTS.items():
             written.append(to_png(pdf, pages[words.sheet(sheet)][0], outdir / name, dpi=110, crop=True,
