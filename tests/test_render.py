@@ -17,7 +17,7 @@ import pytest
 
 from kpi_xl.dev.render import sheet_pages, to_pdf, to_png
 from kpi_xl.dev.template import TEMPLATE
-from kpi_xl.layout import SHEETS
+from kpi_xl.layout import ALERT_COLORS, SHEETS
 
 from .conftest import pre_forecast_tracker, require_libreoffice, run_cli
 
@@ -92,10 +92,26 @@ def ppm_pixels(path: Path) -> bytes:
     return pixels
 
 
+def page_colours(pdf: Path, page: int, out: Path) -> set[tuple[int, int, int]]:
+    """Every colour of one page, drawn at 60 dpi."""
+    import subprocess
+
+    subprocess.run(["pdftoppm", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(out)],
+                   check=True)
+    px = ppm_pixels(out.with_suffix(".ppm"))
+    return {tuple(px[i:i + 3]) for i in range(0, len(px), 3)}
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[k:k + 2], 16) for k in (1, 3, 5))
+
+
+red, amber = (_rgb(ALERT_COLORS[s][0]) for s in ("red", "amber"))
+
+
 def test_libreoffice_shows_the_refreshed_sheets_with_alert_colours_and_charts(tmp_path, pinned_sample):
     import subprocess
 
-    from kpi_xl.layout import ALERT_COLORS as COLORS
     from kpi_xl.refresh import refresh
 
     soffice = require_libreoffice()
@@ -112,17 +128,8 @@ def test_libreoffice_shows_the_refreshed_sheets_with_alert_colours_and_charts(tm
         assert title in text, title
     assert "Net profit is negative" in text  # the sample's December alert, in words
 
-    def colours(sheet: str) -> set[tuple[int, int, int]]:
-        out = tmp_path / sheet.replace("&", "and").replace(" ", "_")
-        page = pages[sheet][0]
-        subprocess.run(["pdftoppm", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(out)],
-                       check=True)
-        px = ppm_pixels(out.with_suffix(".ppm"))
-        return {tuple(px[i:i + 3]) for i in range(0, len(px), 3)}
-
-    red, amber = (tuple(int(COLORS[s][0][k:k + 2], 16) for k in (1, 3, 5)) for s in ("red", "amber"))
     for sheet in ("Dashboard", "Ads Summary", "P&L"):
-        seen = colours(sheet)
+        seen = page_colours(pdf, pages[sheet][0], tmp_path / sheet.replace("&", "and").replace(" ", "_"))
         assert red in seen, f"no red alert on {sheet}"
         assert amber in seen, f"no amber alert on {sheet}"
 
@@ -160,3 +167,6 @@ def test_libreoffice_shows_a_french_tracker_in_french(tmp_path, pinned_sample):
     assert "décembre 2026" in pnl and "December" not in pnl  # [$-40C]mmmm yyyy, drawn by LibreOffice
     assert "21 000,00 €" in pnl  # December's sales, as the P&L's money format shows them
     assert re.search(r"^Page 1 sur \d+$", dashboard, re.M)
+    seen = page_colours(pdf, pages[fr.sheet("Dashboard")][0], tmp_path / "tableau")
+    assert red in seen and amber in seen  # December: a month at a loss (red), gross margin under target (amber)
+    assert "Trésorerie fin de mois face à la réserve" in dashboard  # a chart, by its title
