@@ -72,6 +72,7 @@ def setting_format(kind: str, currency: str = "EUR", months: str = "months") -> 
     """
     return {
         "currency": None,
+        "name": None,
         "money": excel_format("money", currency),
         "date": excel_format("date"),
         "ratio": excel_format("multiple"),

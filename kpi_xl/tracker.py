@@ -49,6 +49,7 @@ class Settings:
     min_gross_margin: float | None = DEFAULTS["min_gross_margin"]
     reserve_months: float = DEFAULTS["reserve_months"]
     forecast_months: int = DEFAULTS["forecast_months"]
+    business: str | None = DEFAULTS["business"]
 
 
 # Internal column names of the normalised frames.
