@@ -7,9 +7,13 @@ The library is usable without the command line or Excel::
     True
 
 ``read_tracker(path)`` reads and validates a workbook; ``Tracker.kpis(period,
-channel, campaign)`` gives every KPI of a selection.
+channel, campaign)`` gives every KPI of a selection.  Many trackers at once:
+``refresh_many(paths, jobs=…)`` refreshes them in parallel and
+``portfolio(paths)`` reads them side by side (:mod:`kpi_xl.batch`); both
+return records, one per file.
 """
 
+from .batch import portfolio, refresh_many
 from .errors import ArgumentError, InputError, KpiXlError, Problem, TemplateError, WorkbookError
 from .metrics import KPI_IDS, REGISTRY, Figures, compute
 from .periods import Selection, parse_period
@@ -21,5 +25,5 @@ __version__ = "0.1.0"
 __all__ = [
     "KPI_IDS", "REGISTRY", "Figures", "compute", "Selection", "parse_period", "read_tracker", "check_tracker",
     "Settings", "Tracker", "KpiXlError", "InputError", "ArgumentError", "WorkbookError", "TemplateError",
-    "Problem", "__version__",
+    "Problem", "refresh_many", "portfolio", "__version__",
 ]

@@ -2,7 +2,9 @@
 
 Exit status: 0 done; 2 the input is invalid (every problem on stderr, nothing
 written) or an argument is bad; 1 any other failure.  No traceback reaches a
-user (set ``KPI_XL_DEBUG=1`` to see one).
+user (set ``KPI_XL_DEBUG=1`` to see one).  Many trackers at once
+(``refresh PATH…``, ``portfolio``): 0 when every tracker was done, 2 when any
+had bad input (or was open elsewhere), 1 when any failed.
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .errors import ArgumentError, InputError, KpiXlError, Problem, WorkbookError
-from .formatting import clean_number, format_value, number, signed_percent
+from .formatting import clean_number, format_value, number, percent_threshold, signed_percent
 from .layout import OUTPUT_SHEETS
 from .metrics import REGISTRY, Value
 from .periods import Selection, parse_period
@@ -264,19 +267,203 @@ def _print_refresh(result, lang: str | None = None) -> None:
 
 @app.command(cls=Command)
 def refresh(
-    path: Path = typer.Argument(..., metavar="PATH", help="The tracker workbook (.xlsm or .xlsx)."),
+    paths: list[Path] = typer.Argument(..., metavar="PATH",
+                                       help="A tracker workbook (.xlsm or .xlsx), or several, or folders of them."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
-                                            help="Write the refreshed workbook here and leave the tracker as it is."),
+                                            help="One tracker only: write the refreshed workbook here and leave the "
+                                                 "tracker as it is."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="In folders, look in their subfolders too."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N",
+                                       help="Refresh N trackers at a time, each in its own process. Default: one per "
+                                            "core."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result of every file as one JSON document."),
     lang: Optional[str] = LANG,
 ) -> None:
     """What the Refresh KPIs button does, without Excel: summary sheets, alerts and charts.
 
     The file is replaced atomically; the input sheets, the VBA project, the
     button and every sheet you added are kept byte for byte.
+
+    Many trackers (several PATHs, or a folder: every .xlsm and .xlsx in it)
+    are refreshed in parallel, each as it would be alone, with a progress
+    bar, then one line each: refreshed; bad input (nothing written to it,
+    every problem listed); skipped, open in Excel; not a tracker (a folder's
+    other workbooks, left alone); or error. Exit 0: every tracker refreshed;
+    2: some had bad input or were open elsewhere (the others are refreshed);
+    1: an error.
     """
-    _run(_words, lang)
-    result = _run(_refresh, path, out_path)
-    _print_refresh(result, lang)
+    lang = _run(_words, lang).lang if lang else None
+    if len(paths) == 1 and not paths[0].is_dir() and not as_json:
+        result = _run(_refresh, paths[0], out_path)
+        _print_refresh(result, lang)
+        return
+    if out_path is not None:
+        _run(_fail, ArgumentError("--out: expected one tracker to refresh, found a folder, several PATHs or --json"))
+    raise typer.Exit(_run(_refresh_many, paths, recursive, jobs, as_json, lang))
+
+
+def _fail(error: Exception):
+    raise error
+
+
+# --- many trackers -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _progress(key: str, lang: str | None) -> Iterator[Callable | None]:
+    """A progress bar (done/total, time left) on a terminal while files are done; nothing otherwise."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich import progress as bars
+
+    with bars.Progress(bars.TextColumn("{task.description}"), bars.BarColumn(), bars.MofNCompleteColumn(),
+                       bars.TimeElapsedColumn(), bars.TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(texts(lang)(key), total=None)  # before any tracker is read: --lang, else English
+        yield lambda done, total, result: bar.update(task, completed=done, total=total)
+
+
+_STATUS_STYLE = {"refreshed": "", "read": "", "bad_input": "red", "locked": "yellow", "not_a_tracker": "dim",
+                 "error": "bold red"}
+
+
+def _print_failures(results, words) -> None:
+    """Every problem of every file (with bad input, or the warnings of one done), and why each file skipped or
+    failed was, one line each on stderr, the file first."""
+    for r in results:
+        for p in r.problems:
+            _say(f"{r.path}: {p}")
+        if r.status in ("error", "locked"):
+            _say(f"{r.path}: {words.say(r.message)}")
+
+
+def _print_summary(statuses: list[str], command: str, words) -> None:
+    """``7 files: 5 refreshed; 1 with bad input (…); 1 not a tracker, left alone.``"""
+    from .batch import STATUSES
+
+    parts = [words.say_key(f"cli.{command}.part.{s}" if f"cli.{command}.part.{s}" in words.table
+                           else f"cli.batch.part.{s}", {"n": n}) for s in STATUSES if (n := statuses.count(s))]
+    _say(words("cli.batch.summary", files=words.count(len(statuses), "file"),
+               parts=words.table["list.semicolon"].join(parts)))
+
+
+def _print_batch(batch, words) -> None:
+    """One table: file, result, latest month, net profit, alerts (or why it was not refreshed)."""
+    table = Table(show_edge=False, pad_edge=False)
+    for key in ("file", "result", "month", "net_profit", "alerts"):
+        table.add_column(words(f"cli.batch.header.{key}"), justify="right" if key == "net_profit" else "left",
+                         no_wrap=key != "alerts")
+    for r in batch.results:
+        if r.status == "refreshed":
+            note = "\n".join(r.alerts) or words("cli.batch.no_alert")
+        elif r.status == "bad_input":
+            note = words("cli.batch.problems", problems=words.count(len(r.problems), "problem"))
+        else:
+            note = words.say(r.message)
+        net = "" if r.net_profit is None else format_value("net_profit", r.net_profit, r.currency, words.lang)
+        table.add_row(Text(str(r.path)), Text(words(f"batch.status.{r.status}"), style=_STATUS_STYLE[r.status]),
+                      Text(r.latest_month or ""), Text(net), Text(note))
+    out.print(table)
+    _print_failures(batch.results, words)
+    _print_summary([r.status for r in batch.results], "refresh", words)
+
+
+def _refresh_many(paths: list[Path], recursive: bool, jobs: Optional[int], as_json: bool,
+                  lang: Optional[str]) -> int:
+    from .batch import refresh_many
+
+    with _progress("cli.batch.refreshing", lang) as progress:
+        batch = refresh_many(paths, jobs, recursive=recursive, progress=progress)
+    if as_json:
+        typer.echo(json.dumps(batch.as_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_batch(batch, texts(lang or batch.language))
+    return batch.exit_code
+
+
+def _portfolio(paths: list[Path], out_path: Optional[Path], recursive: bool, jobs: Optional[int],
+               as_json: bool, lang: Optional[str]) -> int:
+    from .batch import portfolio as read_portfolio
+
+    if out_path is None and not as_json:
+        raise ArgumentError("expected --out FILE, the portfolio workbook to write (.xlsx), or --json")
+    if out_path is not None and out_path.suffix.lower() != ".xlsx":
+        raise ArgumentError(f'--out "{out_path}": expected a file name ending in .xlsx, found '
+                            f"{out_path.suffix or 'no extension'}")
+    with _progress("cli.batch.reading", lang) as progress:
+        result = read_portfolio(paths, jobs, recursive=recursive, exclude=[out_path] if out_path else [],
+                                progress=progress)
+    words = texts(lang or result.language)
+    if out_path is not None:
+        with _status(words("cli.portfolio.writing", path=out_path.name)):
+            result.write(out_path, words.lang)
+        currencies = ", ".join(f"{c} ({words.count(sum(t.currency == c for t in result.trackers), 'tracker')})"
+                               for c in result.currencies())
+        _say(words("cli.portfolio.written", trackers=words.count(len(result.trackers), "tracker"),
+                   path=out_path, currencies=currencies or "—"))
+    for t in result.trackers:
+        for p in t.warnings:
+            _say(f"{t.path}: {p}")
+    _print_failures(result.failed, words)
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+        return result.exit_code
+    _print_highlights(result, words)
+    if result.failed:
+        _print_summary(["read"] * len(result.trackers) + [r.status for r in result.failed], "portfolio", words)
+    return result.exit_code
+
+
+def _print_highlights(result, words) -> None:
+    """The Dashboard's two lists, in words."""
+    over = result.over_cac()
+    if over:
+        out.print(words("cli.portfolio.over_cac"), markup=False, highlight=False)
+        for t, by in over:
+            out.print("  " + words("cli.portfolio.over_cac.line", name=t.name,
+                                   cac=format_value("cac", t.kpis["cac"], t.currency, words.lang),
+                                   limit=format_value("cac", t.targets["MaxCAC"], t.currency, words.lang),
+                                   over=percent_threshold(by, words.lang)),
+                      markup=False, highlight=False)
+    short = result.shortest_runway()
+    if short:
+        out.print(words("cli.portfolio.runway"), markup=False, highlight=False)
+        for t in short:
+            runway, cash = (format_value(k, t.kpis[k], t.currency, words.lang) for k in ("runway_months", "cash_end"))
+            out.print("  " + words("cli.portfolio.runway.line", name=t.name, runway=runway, cash=cash),
+                      markup=False, highlight=False)
+
+
+@app.command(cls=Command)
+def portfolio(
+    paths: list[Path] = typer.Argument(..., metavar="PATH", help="Tracker workbooks (.xlsm or .xlsx), or folders of "
+                                                                 "them."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE",
+                                            help="The portfolio workbook to write (.xlsx), replaced atomically."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="In folders, look in their subfolders too."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N",
+                                       help="Read N trackers at a time, each in its own process. Default: one per "
+                                            "core."),
+    as_json: bool = typer.Option(False, "--json", help="Print the same data as one JSON document (with or "
+                                                       "without --out)."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="LANG",
+                                       help="The language of the portfolio and of what this command prints: en or "
+                                            "fr. Default: the trackers' Language setting if they all have the same, "
+                                            "else English."),
+) -> None:
+    """Read many trackers, writing none of them, into one workbook that shows them side by side.
+
+    Dashboard: the three most over their CAC limit, the three with the
+    shortest runway, return on ad spend and net profit by client. Portfolio:
+    one row per tracker at its latest month, coloured against its own
+    targets, and one total per currency (never across currencies). Months:
+    every KPI of every month of every tracker, an Excel Table for a pivot
+    table or Power Query. Problems: the files not read, and why. Exit 0:
+    every tracker read; 2: some had bad input (listed, the workbook still
+    written); 1: an error.
+    """
+    lang = _run(_words, lang).lang if lang else None
+    raise typer.Exit(_run(_portfolio, paths, out_path, recursive, jobs, as_json, lang))
 
 
 def _import(path: Path, files: list[Path], ads: list[Path], fec: list[Path], date: Optional[str],

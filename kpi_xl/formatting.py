@@ -148,6 +148,7 @@ def setting_format(kind: str, currency: str = "EUR", months: str = "months", lan
     return {
         "currency": None,
         "language": None,
+        "name": None,
         "text": None,
         "money": excel_format("money", currency, lang),
         "date": excel_format("date", lang=lang),

@@ -176,3 +176,42 @@ def header_row(sheet: str) -> int:
 
 
 FROZEN_COLUMNS = {"Ads Summary": 2, "P&L": 1, "Forecast": 1}
+
+# --- the portfolio workbook (kpi-xl portfolio) ----------------------------------------------
+
+PORTFOLIO_SHEETS = ("Dashboard", "Portfolio", "Months", "Problems")
+"""The portfolio workbook's sheets, in order (each holds an Excel Table of its name but Dashboard)."""
+PORTFOLIO_COLUMNS = (
+    Column("client", "text", False), Column("file", "text", False), Column("currency", "text", False),
+    Column("month", "month", False),
+    Column("spend", "money"), Column("cac", "money"), Column("MaxCAC", "money", False),
+    Column("roas", "multiple"), Column("TargetROAS", "multiple", False),
+    Column("sales", "money"), Column("gross_margin", "percent"), Column("MinGrossMargin", "percent", False),
+    Column("net_profit", "money"), Column("cash_end", "money"), Column("reserve", "money", False),
+    Column("runway_months", "months"), Column("safe_owner_pay", "money"), Column("max_owner_pay", "money"),
+    Column("alerts", "sentence", False),
+)
+"""The `Portfolio` table's columns: a KPI id of the latest month (its name as header), or a key (header: the text
+``portfolio.column.<key>``); each target beside its KPI, by its Settings name, so that a rule compares the two."""
+PORTFOLIO_TOTAL_IDS = ("spend", "sales", "net_profit", "cash_end", "safe_owner_pay", "max_owner_pay")
+"""The `Portfolio` columns totalled, one total per currency (never across currencies)."""
+MONTHS_KEYS = ("client", "file", "currency", "month")
+"""The `Months` table's first columns (headers: texts ``portfolio.column.<key>``); every KPI id follows."""
+PORTFOLIO_HEADER_ROW = 3
+"""Portfolio and Problems: a title, what it holds, a blank row, then the table's header row (row 4)."""
+MONTHS_HEADER_ROW = 4
+"""Months: the KPIs' names on row 4, over the table's header row (row 5) of KPI ids."""
+PORTFOLIO_FROZEN_COLUMNS = {"Portfolio": 1, "Months": 4, "Problems": 1}
+PORTFOLIO_DASHBOARD_ROWS = {"notes": 3, "over_cac": 8, "runway": 14, "charts": 20}
+"""Dashboard: where each part starts (0-based rows): the notes, the three most over their CAC limit, the three
+with the shortest runway, the charts."""
+PORTFOLIO_DASHBOARD_TOP = 3
+"""How many trackers each of the Dashboard's two lists shows."""
+PORTFOLIO_CHART_CLIENTS = 20
+"""A chart shows every client up to this many, else this many of the lowest."""
+PORTFOLIO_CHART_DATA_COL = 12
+"""Dashboard: M, where the charts' data goes, right of the printed page."""
+PORTFOLIO_CHARTS = (
+    ChartPlace("roas", "bar", (PORTFOLIO_DASHBOARD_ROWS["charts"] + 1, 1), 560),
+    ChartPlace("net_profit", "bar", (PORTFOLIO_DASHBOARD_ROWS["charts"] + 1, 6), 560),
+)

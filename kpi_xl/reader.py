@@ -191,6 +191,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
 
 SETTING_EXPECTED = {
     "currency": "a currency code (EUR, USD…)",
+    "name": "a name of at most 100 characters",
     "money": "a number",
     "date": "a date",
     "ratio": "a number ≥ 0",
@@ -220,7 +221,8 @@ def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
             return setting.default, None
         return None, expected
     if kind.value == "text":
-        text = value.strip() if isinstance(value, str) else ""
+        # A name may be typed as a number ("1664"); a currency code may not.
+        text = value.strip() if isinstance(value, str) else _as_text(value) if kind.name == "name" else ""
         if kind.choices:
             return (text.casefold(), None) if text.casefold() in kind.choices else (None, expected)
         return (text, None) if kind.low <= len(text) <= kind.high else (None, expected)

@@ -108,6 +108,7 @@ class SettingKind:
 
 SETTING_KINDS = {k.name: k for k in (
     SettingKind("currency", "text", 1, 12),
+    SettingKind("name", "text", 1, 100),
     SettingKind("money", "number", -MAX_AMOUNT, MAX_AMOUNT),
     SettingKind("date", "date", dt.date(1990, 1, 1)),
     SettingKind("ratio", "number", 0),
@@ -127,7 +128,7 @@ class Setting:
     kind: str  # a key of SETTING_KINDS
     default: object  # None: blank (OpeningDate: 1 January of the current year)
     required: bool = True  # False: a tracker made before the setting existed may lack it
-    blank_ok: bool = False  # True: blank means "no alert"
+    blank_ok: bool = False  # True: blank means "no alert" (or, for a name, none)
 
 
 def default_opening_date(year: int | None = None) -> dt.date:
@@ -146,6 +147,7 @@ SETTINGS = (
     Setting("ReserveMonths", "reserve_months", "months", 3.0),
     Setting("ForecastMonths", "forecast_months", "whole_months", 6, required=False),
     Setting("Language", "language", "language", "en", required=False),
+    Setting("Business", "business", "name", None, required=False, blank_ok=True),
 )
 
 SETTINGS_BY_NAME = {s.name.casefold(): s for s in SETTINGS}

@@ -50,6 +50,7 @@ class Settings:
     reserve_months: float = DEFAULTS["reserve_months"]
     forecast_months: int = DEFAULTS["forecast_months"]
     language: str = DEFAULTS["language"]
+    business: str | None = DEFAULTS["business"]
 
 
 # Internal column names of the normalised frames.

@@ -153,7 +153,7 @@ _NUMBER_KINDS = ("count", "money", "signed_money")
 _WIDTHS = {"Label": 38, "Campaign": 22, "Category": 16, "Channel": 13}
 
 
-def _print_setup(ws: Worksheet, words: Texts, one_page: bool = False, repeat_row: int | None = None) -> None:
+def print_setup(ws: Worksheet, words: Texts, one_page: bool = False, repeat_row: int | None = None) -> None:
     """What a client expects on paper: landscape, one page wide, the sheet's name and page numbers."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -196,7 +196,7 @@ def write_table(wb: xlsxwriter.Workbook, ws: Worksheet, spec: TableSpec, rows: I
     ws.set_row(first_row, 20)
     ws.freeze_panes(first_row + 1, 0)
     _validate_columns(ws, spec, first_row + 1, words)
-    _print_setup(ws, words, repeat_row=first_row)
+    print_setup(ws, words, repeat_row=first_row)
     return n
 
 
@@ -284,7 +284,7 @@ def write_settings(wb: xlsxwriter.Workbook, ws: Worksheet, settings: Settings, f
         ws.set_row(r, 20)
         wb.define_name(setting.name, f"={quote_sheet(words.sheet('Settings'))}!$B${r + 1}")
     ws.freeze_panes(L.SETTINGS_FIRST_ROW, 0)
-    _print_setup(ws, words, one_page=True)
+    print_setup(ws, words, one_page=True)
 
 
 def quote_sheet(name: str) -> str:
@@ -370,7 +370,7 @@ def write_dashboard(ws: Worksheet, settings: Settings, fmt: Formats, button: boo
     ws.set_column(L.CHART_DATA_COL - 1, L.CHART_DATA_COL - 1, 4)
     ws.set_column(L.CHART_DATA_COL, L.CHART_DATA_COL + 14, 12)
     ws.write(L.DASHBOARD_KPI_HEADER_ROW - 1, L.CHART_DATA_COL, words("dashboard.chart_data"), fmt.hint)
-    _print_setup(ws, words, one_page=True)
+    print_setup(ws, words, one_page=True)
     ws.print_area(0, 0, L.DASHBOARD_CHARTS_ROW + 38, 6)  # the page without the chart data
 
 
@@ -395,7 +395,7 @@ def write_output_sheet(ws: Worksheet, sheet: str, fmt: Formats, words: Texts) ->
         ws.set_column(j, j, width, fmt.for_unit(unit))
         ws.write(header_row, j, header, fmt.header if unit in ("month", "text") else fmt.header_number)
     ws.freeze_panes(header_row + 1, L.FROZEN_COLUMNS[sheet])
-    _print_setup(ws, words, repeat_row=header_row)
+    print_setup(ws, words, repeat_row=header_row)
     if sheet == "Forecast":
         ws.set_column(0, 0, 16, fmt.month)
         ws.set_column(1, len(headers) - 1, 16, fmt.money)
@@ -419,7 +419,7 @@ def write_xlwings_conf(ws: Worksheet, fmt: Formats, words: Texts) -> None:
     ws.set_column(1, 1, 18)
     ws.set_column(2, 2, 3)
     ws.set_column(3, 3, 100)
-    _print_setup(ws, words, one_page=True)
+    print_setup(ws, words, one_page=True)
 
 
 def vba_project_bytes() -> bytes:

@@ -240,3 +240,42 @@ def test_every_language_is_complete():
         assert set(EN) <= set(words.table), lang
     assert OUTPUT_SHEETS  # the output sheets have a name in every language
     assert all(FR.sheet(s) for s in OUTPUT_SHEETS)
+
+
+def _english_in(text: str) -> list[str]:
+    """The English sentences and fragments of the catalogue (that French says otherwise) found in ``text``."""
+    fr = texts("fr")
+    found = [t for key, t in EN.items() if "{" not in t and fr.table[key] != t and len(t) >= 12 and t in text]
+    found += [part for key, t in EN.items() if "{" in t and fr.table[key] != t
+              for part in re.split(r"{[^{}]*}", t) if len(part.strip()) >= 12 and part in text]
+    return found
+
+
+def test_many_french_trackers_are_refreshed_and_reported_in_french(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the files as a user names them: clients/alpha.xlsm
+    clients = Path("clients")
+    clients.mkdir()
+    for name, seed in (("alpha.xlsm", 17), ("beta.xlsm", 23)):
+        data = sample_data(SAMPLE_END, seed=seed, lang="fr")
+        write_tracker(clients / name, data.ads, data.ledger, data.settings, data.plan)
+    (clients / "~$alpha.xlsm").write_bytes(b"")  # alpha is open in Excel
+    result = run_cli("refresh", clients)
+    assert result.exit_code == 2, result.output
+    said = result.output.replace("\u00a0", " ").replace("\u202f", " ")
+    assert said.endswith("2 fichiers : 1 actualisé ; 1 laissé de côté, ouvert dans un autre programme.\n")
+    assert f"{clients / 'alpha.xlsm'}: ouvert dans Excel (~$alpha.xlsm est à côté)" in said.replace("\n", "")
+    assert "Bénéfice net" in result.output
+    assert _english_in(result.output) == []
+    english = run_cli("refresh", clients, "--lang", "en")
+    assert "skipped: open in another program" in english.output
+
+    (clients / "~$alpha.xlsm").unlink()
+    book = tmp_path / "portefeuille.xlsx"
+    result = run_cli("portfolio", clients, "-o", book)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Portefeuille de 2\u00a0fichiers de suivi écrit dans")
+    assert _english_in(result.output) == []
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Tableau de bord", "Portefeuille", "Mois", "Problèmes"]
+    strings = [v for ws in wb for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert [s for s in strings if _english_in(s)] == []

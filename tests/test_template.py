@@ -231,7 +231,7 @@ def test_type_is_a_drop_down_of_the_five_types(book, sheet, letter):
 SETTING_DEFAULTS = {  # docs/workbook.md, "Settings"
     "Currency": "EUR", "OpeningCash": 0, "OpeningDate": dt.datetime(2026, 1, 1), "TargetROAS": 2,
     "MaxCAC": None, "MaxCPL": None, "MinCTR": None, "MinGrossMargin": None, "ReserveMonths": 3,
-    "ForecastMonths": 6, "Language": "en",
+    "ForecastMonths": 6, "Language": "en", "Business": None,
 }
 
 
@@ -239,7 +239,7 @@ def test_every_setting_is_a_named_cell_with_its_default_a_note_and_a_format(book
     assert [s.name for s in SETTINGS] == list(SETTING_DEFAULTS)
     ws = book["Settings"]
     formats = {"money": '"EUR"', "rate": "%", "date": "yyyy-mm-dd", "ratio": "×", "months": "0",
-               "whole_months": "0", "currency": "General", "language": "General"}
+               "whole_months": "0", "currency": "General", "language": "General", "name": "General"}
     for setting in SETTINGS:
         ref = book.defined_names[setting.name].attr_text
         sheet, cell = ref.split("!")
