@@ -4,7 +4,7 @@
 
 `Ads` and `Ledger` each fill their sheet down to row 1,048,576 (a header and
 1,048,575 data rows).  The workbook has the real tracker's layout — every
-sheet of :data:`kpi_xl.workbook.SHEETS`, the tables' cell formats, column
+sheet of :data:`kpi_xl.layout.SHEETS`, the tables' cell formats, column
 validations and style, the named `Settings` cells — because it is built with
 kpi_xl's own sheet writers; only the two big tables' cells are written here,
 straight into XlsxWriter (``write_table`` takes a list of dicts and
@@ -36,18 +36,14 @@ from pathlib import Path
 import numpy as np
 import xlsxwriter
 
+from kpi_xl import layout as L
 from kpi_xl.schema import ADS, LEDGER, PLAN
+from kpi_xl.texts import texts
 from kpi_xl.tracker import Settings
 from kpi_xl.workbook import (
-    SHEETS,
-    TAB_INPUT,
-    TAB_OUTPUT,
-    TAB_TECH,
     Formats,
-    write_ads_summary,
     write_dashboard,
-    write_forecast,
-    write_pnl,
+    write_output_sheet,
     write_settings,
     write_table,
     write_xlwings_conf,
@@ -181,28 +177,27 @@ def build(path: Path, rows: int, seed: int) -> None:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False})
     wb.set_properties({"title": "KPI tracker (benchmark)", "created": dt.datetime(2026, 1, 1)})
-    fmt = Formats(wb, SETTINGS.currency)
-    sheets = {name: wb.add_worksheet(name) for name in SHEETS}
+    words = texts()
+    fmt = Formats(wb, SETTINGS.currency, words)
+    sheets = {name: wb.add_worksheet(words.sheet(name)) for name in L.SHEETS}
     for name, ws in sheets.items():
-        ws.set_tab_color(TAB_INPUT if name in ("Ads", "Ledger", "Settings", "Plan")
-                         else TAB_TECH if name == "xlwings.conf" else TAB_OUTPUT)
+        ws.set_tab_color(L.tab_color(name))
     t = time.perf_counter()
     write_ads(sheets["Ads"], fmt, rows, rng)
     # No rows passed: write_table only adds the Table over the cells written above (its
     # style, header formats, column formats and validations), as for a real tracker.
-    write_table(wb, sheets["Ads"], ADS, [], fmt, min_rows=rows)
+    write_table(wb, sheets["Ads"], ADS, [], fmt, words, min_rows=rows)
     print(f"  Ads cells: {time.perf_counter() - t:.0f} s", file=sys.stderr)
     t = time.perf_counter()
     write_ledger(sheets["Ledger"], fmt, rows, rng)
-    write_table(wb, sheets["Ledger"], LEDGER, [], fmt, min_rows=rows)
+    write_table(wb, sheets["Ledger"], LEDGER, [], fmt, words, min_rows=rows)
     print(f"  Ledger cells: {time.perf_counter() - t:.0f} s", file=sys.stderr)
-    write_dashboard(sheets["Dashboard"], SETTINGS, fmt, button=False)
-    write_settings(wb, sheets["Settings"], SETTINGS, fmt)
-    write_ads_summary(sheets["Ads Summary"], fmt)
-    write_pnl(sheets["P&L"], fmt)
-    write_table(wb, sheets["Plan"], PLAN, [], fmt)
-    write_forecast(sheets["Forecast"], fmt)
-    write_xlwings_conf(sheets["xlwings.conf"], fmt)
+    write_dashboard(sheets["Dashboard"], SETTINGS, fmt, False, words)
+    write_settings(wb, sheets["Settings"], SETTINGS, fmt, words)
+    for name in ("Ads Summary", "P&L", "Forecast"):
+        write_output_sheet(sheets[name], name, fmt, words)
+    write_table(wb, sheets["Plan"], PLAN, [], fmt, words)
+    write_xlwings_conf(sheets["xlwings.conf"], fmt, words)
     t = time.perf_counter()
     wb.close()
     print(f"  close (XML + zip): {time.perf_counter() - t:.0f} s", file=sys.stderr)

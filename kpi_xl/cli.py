@@ -1,8 +1,9 @@
 """The `kpi-xl` command: parse, call the library, format.  No KPI arithmetic here.
 
 Exit status: 0 done; 2 the input is invalid (every problem on stderr, nothing
-written) or an argument is bad; 1 any other failure.  No traceback reaches a
-user (set ``KPI_XL_DEBUG=1`` to see one).
+written), an argument is bad, the file is no usable workbook, or the write
+was refused (read-only, open in Excel, another writer busy); 1 any other
+failure.  No traceback reaches a user (set ``KPI_XL_DEBUG=1`` to see one).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import ArgumentError, InputError, KpiXlError, Problem, WorkbookError
+from .files import writing
 from .formatting import clean_number, format_value
 from .layout import OUTPUT_SHEETS
 from .metrics import REGISTRY, Value
@@ -106,7 +108,7 @@ def _run(fn, *args, **kwargs):
         n = len(e.problems)
         _say(f"{n} problem{'s' if n != 1 else ''}: nothing was written.")
         raise typer.Exit(2) from None
-    except ArgumentError as e:
+    except (ArgumentError, WorkbookError) as e:  # bad input too: an argument, or a file that is no tracker
         _say(f"error: {e}")
         raise typer.Exit(2) from None
     except KpiXlError as e:
@@ -164,7 +166,9 @@ def kpis(
         _say(f"warning: {note}")
     values = _run(tracker.kpis, selection)
     if as_json:
-        typer.echo(json.dumps({k: clean_number(v) for k, v in values.items()}, indent=2, ensure_ascii=False))
+        # Strict JSON: an undefined or non-finite value is null, never NaN or Infinity (which JSON has not).
+        typer.echo(json.dumps({k: clean_number(v) for k, v in values.items()}, indent=2, ensure_ascii=False,
+                              allow_nan=False))
         return
     out.print(kpi_table({selection.describe(): values}, tracker.settings.currency,
                         title=texts()("cli.title", file=path.name, selection=selection.describe())))
@@ -179,17 +183,18 @@ def _write_new(path: Path, sample: bool, force: bool) -> str:
         raise ArgumentError(f'PATH "{path}": expected a file name ending in .xlsm '
                             f"(or .xlsx: no macros, no Refresh button), found {suffix or 'no extension'}")
     if path.is_dir():
-        raise WorkbookError(f"{path} is a folder")
-    if path.exists() and not force:
-        raise WorkbookError(f"{path} exists already: pass --force to replace it")
+        raise WorkbookError(f"{path}: a folder, not a workbook: name a file inside it")
     words = texts()
-    if not sample:
-        write_tracker(path)
-        return words("cli.new.empty")
-    from .sample import sample_data
+    with writing(path, force=force, command="kpi-xl new", notify=_say):
+        if path.exists() and not force:
+            raise WorkbookError(f"{path} exists already: pass --force to replace it")
+        if not sample:
+            write_tracker(path)
+            return words("cli.new.empty")
+        from .sample import sample_data
 
-    data = sample_data()
-    write_tracker(path, data.ads, data.ledger, data.settings, data.plan)
+        data = sample_data()
+        write_tracker(path, data.ads, data.ledger, data.settings, data.plan)
     return words("cli.new.sample", ads=f"{len(data.ads):,}", ledger=f"{len(data.ledger):,}")
 
 
@@ -198,7 +203,8 @@ def new(
     path: Path = typer.Argument(..., metavar="PATH", help="The new tracker (.xlsm; .xlsx for one without macros)."),
     sample: bool = typer.Option(False, "--sample",
                                 help="Fill it with twelve months of realistic sample data, up to last month."),
-    force: bool = typer.Option(False, "--force", help="Replace PATH if it exists."),
+    force: bool = typer.Option(False, "--force", help="Replace PATH if it exists, even if Excel's lock file is "
+                                                      "beside it (never a read-only file)."),
 ) -> None:
     """Create a fresh tracker from the template (refuses to replace a file unless --force)."""
     with _status(f"Writing {path.name}…"):
@@ -216,11 +222,11 @@ def _steps() -> Iterator:
         yield lambda step: status.update(f"{step}…")
 
 
-def _refresh(path: Path, out_path: Path | None):
+def _refresh(path: Path, out_path: Path | None, force: bool = False):
     from .refresh import refresh as refresh_file
 
     with _steps() as progress:
-        result = refresh_file(path, out_path, progress=progress)
+        result = refresh_file(path, out_path, progress=progress, force=force, notify=_say)
     _print_problems(result.tracker.warnings)
     return result
 
@@ -244,25 +250,30 @@ def refresh(
     path: Path = typer.Argument(..., metavar="PATH", help="The tracker workbook (.xlsm or .xlsx)."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                             help="Write the refreshed workbook here and leave the tracker as it is."),
+    force: bool = typer.Option(False, "--force", help="Write even though Excel's lock file (~$NAME) is beside "
+                                                      "the workbook: only when Excel is not running."),
 ) -> None:
     """What the Refresh KPIs button does, without Excel: summary sheets, alerts and charts.
 
     The file is replaced atomically; the input sheets, the VBA project, the
-    button and every sheet you added are kept byte for byte.
+    button and every sheet you added are kept byte for byte.  Refused (exit
+    2) when the file is read-only or open in Excel; waits while another
+    kpi-xl command writes it.
     """
-    result = _run(_refresh, path, out_path)
+    result = _run(_refresh, path, out_path, force)
     _print_refresh(result)
 
 
 def _import(path: Path, files: list[Path], ads: list[Path], fec: list[Path], date: Optional[str],
-            mapping: list[str], out_path: Optional[Path], dry_run: bool):
+            mapping: list[str], out_path: Optional[Path], dry_run: bool, force: bool = False):
     from .imports import ImportOptions, import_files
 
     if not (files or ads or fec):
         raise ArgumentError("expected at least one file to import, with --ads (ad exports) or --fec (FEC files)")
     with _steps() as progress:
         return import_files(path, ImportOptions(ads=ads, fec=fec, files=files, mapping=mapping, date=date,
-                                                out=out_path, dry_run=dry_run, progress=progress))
+                                                out=out_path, dry_run=dry_run, progress=progress, force=force,
+                                                notify=_say))
 
 
 @app.command("import", cls=Command)
@@ -289,6 +300,8 @@ def import_(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                             help="Write the result here and leave the tracker as it is."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the files and count the new rows; write nothing."),
+    force: bool = typer.Option(False, "--force", help="Write even though Excel's lock file (~$NAME) is beside "
+                                                      "the workbook: only when Excel is not running."),
 ) -> None:
     """Append rows from ad exports (to Ads) and FEC files (to Ledger), skipping rows already there.
 
@@ -297,7 +310,7 @@ def import_(
     written.  The file is replaced atomically; everything but the two tables
     is kept byte for byte.
     """
-    result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run)
+    result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run, force)
     _print_problems(result.warnings)
     for f in result.files:
         rows = f"{f.rows:,} {f.table} row{'s' if f.rows != 1 else ''}"
@@ -333,9 +346,13 @@ def demo(
     from .workbook import write_tracker
 
     data = sample_data()
-    with _status("Writing the demo tracker…"):
-        _run(write_tracker, out_path, data.ads, data.ledger, data.settings, data.plan)
-    result = _run(_refresh, out_path, None)
+
+    def write_demo():
+        with writing(out_path, command="kpi-xl demo", notify=_say):
+            write_tracker(out_path, data.ads, data.ledger, data.settings, data.plan)
+            return _refresh(out_path, None)
+
+    result = _run(write_demo)  # its refresh shows its own steps
     _print_refresh(result)
     tracker = result.tracker
     story, before = data.story_month, data.before_story
@@ -373,14 +390,14 @@ def _print_findings(findings) -> None:
             out.print(f"  {f.meaning}", markup=False, highlight=False, soft_wrap=True, style="dim")
 
 
-def _doctor(path: Path, fix: bool, out_path: Optional[Path]) -> int:
+def _doctor(path: Path, fix: bool, out_path: Optional[Path], force: bool = False) -> int:
     from .doctor import diagnose, repair
 
     words = texts()
     name = path.name
     try:
         with _status(f"Checking {name}…"):
-            result = repair(path, out_path) if fix else None
+            result = repair(path, out_path, force=force, notify=_say) if fix else None
             diagnosis = result.after if result else diagnose(path)
     except WorkbookError as e:  # no workbook at all: bad input, not a finding
         raise ArgumentError(str(e)) from None
@@ -414,13 +431,15 @@ def doctor(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                             help="With --fix: write the repaired workbook here and leave PATH as "
                                                  "it is."),
+    force: bool = typer.Option(False, "--force", help="Write even though Excel's lock file (~$NAME) is beside "
+                                                      "the workbook: only when Excel is not running."),
 ) -> None:
     """Check a tracker as Excel would read it: what Excel would repair, refuse or misread, and why.
 
     Exit 0: nothing found; 1: findings (those --fix could not repair, with
     --fix); 2: the tracker's input is invalid, or the file is no workbook.
     """
-    code = _run(_doctor, path, fix, out_path)
+    code = _run(_doctor, path, fix, out_path, force)
     raise typer.Exit(code)
 
 

@@ -25,7 +25,6 @@ The input sheets, the tables and every sheet you added are kept as they are.
 from __future__ import annotations
 
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from lxml import etree
 
 from . import layout as L
 from .errors import InputError, Problem, WorkbookError
-from .files import atomic_path
+from .files import Notify, atomic_path, check_suffix, scratch, writing
 from .ooxml.doctor import FORMATS, VBA, VBA_BROKEN, Finding, structure
 from .ooxml.package import STYLES, WORKBOOK, sheet_parts
 from .ooxml.styles import FIRST_CUSTOM_FORMAT, custom_formats
@@ -240,43 +239,53 @@ def _replace_vba(zf: zipfile.ZipFile, replace: dict[str, bytes], fixed: list[str
                  "document module per template sheet), and gave the template's sheets their code names")
 
 
-def repair(path: str | Path, out: str | Path | None = None) -> Repair:
+def repair(path: str | Path, out: str | Path | None = None, *, force: bool = False,
+           notify: Notify | None = None) -> Repair:
     """Repair what can be repaired (see the module's docstring) and diagnose the result.
 
     Writes ``out`` (default: ``path``, replaced atomically) only if something
-    was repaired.  Raises :class:`~kpi_xl.errors.InputError` when missing or
+    was repaired, under the tracker's lock (:func:`kpi_xl.files.writing`:
+    refused when it is read-only or open in Excel — ``force`` passes over
+    that).  Raises :class:`~kpi_xl.errors.InputError` when missing or
     damaged output sheets need a refresh and the tracker's input is invalid.
     """
     from .refresh import refresh
 
     path = Path(path)
     target = Path(out) if out is not None else path
-    before = diagnose(path)
-    fixed: list[str] = []
-    replace: dict[str, bytes] = {}
-    with zipfile.ZipFile(path) as zf:
-        data = _fix_workbook_prefix(zf.read(WORKBOOK))
-        if data is not None:
-            replace[WORKBOOK] = data
-            fixed.append("declared the r: prefix that xl/workbook.xml uses (the workbook could not be read)")
-        data, done = _fix_styles(zf.read(STYLES))
-        if data is not None:
-            replace[STYLES] = data
-            fixed += done
-        if _vba_needs_replacing(before) and VBA_PART in zf.NameToInfo and not before.user_code:
-            _replace_vba(zf, replace, fixed)
-        needs_refresh = any(f.meaning in (OUTPUT, FORMATS) for f in before.findings) or (
-            VBA_PART in replace and not before.input_problems)
-        if not replace and not needs_refresh:
-            return Repair([], before)
-        if before.input_problems and needs_refresh:
-            raise InputError(before.input_problems)
-        with tempfile.TemporaryDirectory(prefix="kpi_xl-doctor-") as tmp:
-            work = Path(tmp) / path.name
-            rewrite(zf, work, replace)
-            if needs_refresh:
-                added = refresh(work).added
-                fixed.append("refreshed the output sheets" + (f" (added {', '.join(added)})" if added else ""))
-            with atomic_path(target) as dest:
-                dest.write_bytes(work.read_bytes())
-    return Repair(fixed, diagnose(target))
+    with writing(target, sources=(path,), force=force, command="kpi-xl doctor --fix", notify=notify) as real:
+        before = diagnose(path)
+        fixed: list[str] = []
+        replace: dict[str, bytes] = {}
+        with zipfile.ZipFile(path) as zf:
+            needs_refresh = _plan_repairs(zf, before, replace, fixed)
+            if not replace and not needs_refresh:
+                return Repair([], before)
+            if before.input_problems and needs_refresh:
+                raise InputError(before.input_problems)
+            if out is not None:
+                check_suffix(target, VBA_PART in zf.NameToInfo)
+            with scratch(real, path.suffix) as work:
+                rewrite(zf, work, replace)
+                if needs_refresh:
+                    added = refresh(work).added
+                    fixed.append("refreshed the output sheets" + (f" (added {', '.join(added)})" if added else ""))
+                with atomic_path(real) as dest:
+                    dest.write_bytes(work.read_bytes())
+        return Repair(fixed, diagnose(target))
+
+
+def _plan_repairs(zf: zipfile.ZipFile, before: Diagnosis, replace: dict[str, bytes], fixed: list[str]) -> bool:
+    """The parts to replace (into ``replace``, said in ``fixed``); whether the output sheets need a refresh."""
+    data = _fix_workbook_prefix(zf.read(WORKBOOK))
+    if data is not None:
+        replace[WORKBOOK] = data
+        fixed.append("declared the r: prefix that xl/workbook.xml uses (the workbook could not be read)")
+    data, done = _fix_styles(zf.read(STYLES))
+    if data is not None:
+        replace[STYLES] = data
+        fixed += done
+    if _vba_needs_replacing(before) and VBA_PART in zf.NameToInfo and not before.user_code:
+        _replace_vba(zf, replace, fixed)
+    return any(f.meaning in (OUTPUT, FORMATS) for f in before.findings) or (
+        VBA_PART in replace and not before.input_problems)

@@ -30,19 +30,44 @@ import datetime as dt
 import logging
 import math
 import re
+import threading
+import zipfile
+import zlib
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 import fastexcel
 import polars as pl
-import python_calamine
 
+from .currencies import currency_code
 from .errors import InputError, Problem, WorkbookError
-from .ooxml.cells import cell_name, column_letter, parse_cell, serial_to_date
+from .ooxml.cells import (
+    EXCEL_FIRST_DAY,
+    EXCEL_LAST_DAY,
+    CellError,
+    Uncalculated,
+    cell_name,
+    column_letter,
+    parse_cell,
+    serial_to_date,
+)
 from .ooxml.package import TableInfo, read_package
 from .ooxml.rows import read_row
-from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, PLAN, SETTING_KINDS, SETTINGS, Column, Setting, TableSpec
+from .ooxml.scan import Area, Finding, SheetScan, scan_sheet
+from .schema import (
+    ADS,
+    ADS_SUMS,
+    LEDGER,
+    LEDGER_TYPES,
+    MAX_AMOUNT,
+    PLAN,
+    SETTING_KINDS,
+    SETTINGS,
+    Column,
+    Setting,
+    TableSpec,
+)
 from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
 
 MAX_LISTED = 20
@@ -98,10 +123,20 @@ def describe(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, str):
         return f'text "{value}"'
+    if isinstance(value, CellError):
+        return f"the error value {value.code}"
+    if isinstance(value, Uncalculated):
+        return f"the formula {value} with no value saved"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN (not a number)" if math.isnan(value) else "infinity" if value > 0 else "minus infinity"
+    if isinstance(value, float) and abs(value) >= 1e15:
+        return f"{value:.6g}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.date, dt.datetime)):
         return f"the date {value:%Y-%m-%d}"
+    if isinstance(value, dt.time):
+        return f"a time of day ({value:%H:%M}) with no date"
     return str(value)
 
 
@@ -129,8 +164,48 @@ def check_cell(kind: str, value: object) -> tuple[object, str | None]:
     if value is None or value == "":
         return None, None
     expected = f"expected {EXPECTED[kind]}, found {describe(value)}"
+    if isinstance(value, (CellError, Uncalculated)):
+        return None, expected + FIX[type(value).__name__]
     typed = _CHECKS[kind](value)
-    return (None, expected) if typed is None else (typed, None)
+    return (None, expected + _why(kind, value)) if typed is None else (typed, None)
+
+
+FIX = {
+    "CellError": " (Excel could not calculate this cell): correct its formula, or type the value",
+    "Uncalculated": (" (the program that wrote the file does not calculate): open the workbook in Excel and save "
+                     "it, or type the value"),
+    "recalc": (" (the program that wrote the file did not calculate it: the workbook asks Excel to recalculate on "
+               "opening): open the workbook in Excel and save it, or type the value"),
+}
+"""What to do about a cell that holds no value kpi-xl can use, by what it holds."""
+
+BOUND = f"{MAX_AMOUNT:,.0f}"
+
+
+def _why(kind: str, value: object) -> str:
+    """Why a number or date that looks like one is refused (empty when the found value says it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ""
+    if math.isnan(value):
+        return " (a value no spreadsheet holds)"
+    if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
+        return f" (beyond ±{BOUND}, the most a tracker holds)"
+    if kind in ("date", "month"):
+        return _serial_why(value)
+    return ""
+
+
+def _serial_why(serial: float) -> str:
+    """Why an Excel serial number is no day."""
+    if serial == 0:
+        return ' (Excel\'s day 0, shown as "1900-01-00": no day at all)'
+    if serial < 0:
+        return " (a negative serial number: no day at all)"
+    if serial < 1:
+        return " (a time of day with no date)"
+    if serial >= 2958466:
+        return " (after 9999-12-31, the last day Excel holds)"
+    return ""
 
 
 def _as_text(value: object) -> str:
@@ -149,9 +224,9 @@ def _as_type(value: object) -> str | None:
 
 def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return value if EXCEL_FIRST_DAY <= value <= EXCEL_LAST_DAY else None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
         return serial_to_date(value)  # an Excel serial number without a date format
     return None
@@ -167,6 +242,8 @@ def _as_month(value: object) -> dt.date | None:
 
 def _as_number(value: object, low: float | None = None, whole: bool = False) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    if abs(value) > MAX_AMOUNT:  # 1e308 twice sums to infinity; no tracker holds a quadrillion
         return None
     if (low is not None and value < low) or (whole and not float(value).is_integer()):
         return None
@@ -188,7 +265,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
 # --- Settings ------------------------------------------------------------------
 
 SETTING_EXPECTED = {
-    "currency": "a currency code (EUR, USD…)",
+    "currency": "an ISO 4217 currency code (EUR, USD…) or a symbol such as €",
     "money": "a number",
     "date": "a date",
     "ratio": "a number ≥ 0",
@@ -216,22 +293,37 @@ def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
         if setting.default is not None:
             return setting.default, None
         return None, expected
+    if isinstance(value, (CellError, Uncalculated)):
+        return None, expected + FIX[type(value).__name__]
     if kind.value == "text":
-        text = value.strip() if isinstance(value, str) else ""
-        return (text, None) if kind.low <= len(text) <= kind.high else (None, expected)
+        return _check_currency(value, expected) if kind.name == "currency" else _check_text(kind, value, expected)
     if kind.value == "date":
         day, error = check_cell("date", value) if not isinstance(value, str) else (None, expected)
         if error or day < kind.low:
-            return None, expected
+            return None, expected + _why("date", value)
         return day, None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None, expected
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or abs(value) > MAX_AMOUNT:
+        return None, expected + _why("number", value)
     value = float(value)
     if (kind.low is not None and value < kind.low) or (kind.high is not None and value > kind.high):
         return None, expected
     if kind.value == "whole":
         return (int(value), None) if value.is_integer() else (None, expected)
     return value, None
+
+
+def _check_text(kind, value: object, expected: str) -> tuple[object, str | None]:
+    text = value.strip() if isinstance(value, str) else ""
+    return (text, None) if kind.low <= len(text) <= kind.high else (None, expected)
+
+
+def _check_currency(value: object, expected: str) -> tuple[object, str | None]:
+    """An ISO 4217 code (``eur`` is EUR) or a symbol that names one currency (``€``)."""
+    if not isinstance(value, str):
+        return None, expected
+    code, why = currency_code(value)
+    return (code, None) if code else (None, f"{expected}: {why}")
 
 
 def read_settings(source: "Source", problems: Problems) -> Settings:
@@ -244,8 +336,10 @@ def read_settings(source: "Source", problems: Problems) -> Settings:
                              f'expected a named cell "{setting.name}", found none (Formulas › Name Manager)')
             continue
         if isinstance(found, str):  # the name exists but is not one cell
+            deleted = " (its cell was deleted)" if "#REF!" in found else ""
             problems.add(f"Settings ({setting.name})",
-                         f'expected the name "{setting.name}" to point at one cell, found "{found}"')
+                         f'expected the name "{setting.name}" to point at one cell, found "{found}"{deleted}: in '
+                         f"Formulas › Name Manager, point it at its cell on Settings")
             continue
         where, raw = found
         value, error = check_setting(setting, raw)
@@ -260,7 +354,16 @@ def read_settings(source: "Source", problems: Problems) -> Settings:
 
 def _resolve_headers(spec: TableSpec, table: TableInfo, problems: Problems) -> dict[str, str] | None:
     """Expected header → the table's own spelling, or None (after reporting) if any is missing."""
-    by_key = {c.strip().casefold(): c for c in table.columns}
+    by_key: dict[str, str] = {}
+    for i, c in enumerate(table.columns):
+        key = c.strip().casefold()
+        if key in by_key and key in {h.casefold() for h in spec.headers}:
+            first = table.header_cell(by_key[key])
+            problems.add(f"{table.sheet}!{cell_name(table.first_row, table.first_col + i)} ({c})",
+                         f'expected one column "{c}" in table {table.name}, found a second one (the first is '
+                         f"{table.sheet}!{first}): rename or delete one")
+            return None
+        by_key.setdefault(key, c)
     found: dict[str, str] = {}
     missing = []
     for position, header in enumerate(spec.headers):
@@ -351,8 +454,15 @@ class Source(Protocol):
         reference as text when the name is not a single cell."""
 
 
+def _quiet_fastexcel() -> logging.Logger:
+    """fastexcel logs a warning for every all-blank column (an empty table, a blank setting): not news to a user."""
+    return logging.getLogger("fastexcel.types.dtype")
+
+
 class FileSource:
-    """A workbook file: metadata from the zip, tables through fastexcel, single cells through python-calamine."""
+    """A workbook file: metadata from the zip, tables and Settings through fastexcel, what fastexcel cannot see
+    (error values, formulas without a value, hidden rows, merges) from the sheets' XML (:mod:`.ooxml.scan`),
+    in a second thread while fastexcel reads; python-calamine only for the cell-by-cell slow path."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -360,14 +470,55 @@ class FileSource:
         try:
             self.reader = fastexcel.read_excel(path)
         except Exception as e:  # fastexcel raises its own error classes, and OSError
-            raise WorkbookError(f"{path}: cannot read the workbook: {e}") from None
-        self._book: python_calamine.CalamineWorkbook | None = None
+            raise WorkbookError(f"{path}: cannot read the workbook: {_damage(path, e)}") from None
+        self._book = None
         self._grids: dict[str, list[list]] = {}
+        self._scans: dict[str, SheetScan] = {}
+        self._scan_error: Exception | None = None
+        self._thread: threading.Thread | None = None
+        self._settings: dict[tuple[str, int, int], object] | None = None
+
+    # -- what fastexcel cannot see, read beside it ----------------------------------------------
+
+    def prefetch(self, names: list[str]) -> None:
+        """Start scanning the sheets of these tables in a second thread (see :meth:`findings`)."""
+        areas: dict[str, list[Area]] = defaultdict(list)
+        for name in names:
+            t = self.table(name)
+            if t is not None and t.part and t.sheet in self.package.sheets:
+                areas[self.package.sheets[t.sheet]].append(
+                    Area(t.first_row + t.header_rows, t.last_row - t.totals_rows, t.first_col,
+                         t.first_col + len(t.columns) - 1))
+        self._thread = threading.Thread(target=self._scan_all, args=(dict(areas),), daemon=True)
+        self._thread.start()
+
+    def _scan_all(self, areas: dict[str, list[Area]]) -> None:
+        part = ""
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                for part, where in areas.items():
+                    self._scans[part] = scan_sheet(zf, part, where, self.package.recalc)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError) as e:
+            self._scan_error = WorkbookError(f"{self.path}: {part} cannot be read ({e}): the file is damaged; "
+                                             "restore a backup, or open it in Excel, which may repair it")
+
+    def findings(self, table: TableInfo) -> SheetScan | None:
+        """What the scan found on the table's sheet (waiting for it); None when it was not asked for."""
+        if self._thread is None:
+            self.prefetch([table.name])
+        self._thread.join()
+        if self._scan_error is not None:
+            raise self._scan_error
+        return self._scans.get(self.package.sheets.get(table.sheet, ""))
+
+    # -- tables -------------------------------------------------------------------------------
 
     def _grid(self, sheet: str) -> list[list]:
         """Every cell of a sheet from A1, with each cell's own type ('' for blank)."""
         if sheet not in self._grids:
             if self._book is None:
+                import python_calamine  # the slow path only: opening the workbook again costs 0.3 s at 1M rows
+
                 self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
             self._grids[sheet] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         return self._grids[sheet]
@@ -378,15 +529,20 @@ class FileSource:
     def tables(self) -> list[TableInfo]:
         return list(self.package.tables.values())
 
+    @property
+    def duplicates(self) -> tuple[tuple[str, str], ...]:
+        return self.package.duplicates
+
     def load(self, table: TableInfo, columns: list[str]) -> pl.DataFrame:
-        # fastexcel logs a warning for every all-blank column (an empty table): not news to a user.
-        log = logging.getLogger("fastexcel.types.dtype")
+        log = _quiet_fastexcel()
         level = log.level
         log.setLevel(logging.ERROR)
         try:
             frame = self.reader.load_table(table.name, schema_sample_rows=None, use_columns=columns).to_polars()
         except fastexcel.FastExcelError as e:
-            raise WorkbookError(f"{table.sheet}: cannot read table {table.name}: {e}") from None
+            part = self.package.sheets.get(table.sheet, "")
+            raise WorkbookError(f"{table.sheet}: cannot read table {table.name}: {_damage(self.path, e, part)}") \
+                from None
         finally:
             log.setLevel(level)
         return frame
@@ -404,17 +560,87 @@ class FileSource:
             row = rows[r] if r < len(rows) else ()
             yield i, (row[col] if col < len(row) else None)
 
+    # -- Settings -----------------------------------------------------------------------------
+
     def setting(self, name: str) -> tuple[str, object] | str | None:
         defined = self.package.name(name)
         if defined is None:
             return None
         cell = defined.single_cell()
         if defined.sheet not in self.package.sheets or cell is None:
-            return f"{defined.sheet}!{defined.ref}"
-        grid = self._grid(defined.sheet)
+            return f"{defined.sheet}!{defined.ref}" if defined.sheet else defined.ref
         row, col = cell
-        raw = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
-        return f"{defined.sheet}!{cell_name(row, col)}", (None if raw == "" else raw)
+        if self._settings is None:
+            self._settings = self._setting_findings()
+        odd = self._settings.get((defined.sheet, row, col))
+        value = odd if odd is not None else self._cell(defined.sheet, row, col)
+        return f"{defined.sheet}!{cell_name(row, col)}", value
+
+    def _setting_findings(self) -> dict[tuple[str, int, int], object]:
+        """The named Settings cells that hold an error value or a formula without a value."""
+        cells: dict[str, list[Area]] = defaultdict(list)
+        for setting in SETTINGS:
+            defined = self.package.name(setting.name)
+            cell = defined.single_cell() if defined is not None else None
+            if cell is not None and defined.sheet in self.package.sheets:
+                cells[defined.sheet].append(Area(cell[0], cell[0], cell[1], cell[1]))
+        out: dict[tuple[str, int, int], object] = {}
+        with zipfile.ZipFile(self.path) as zf:
+            for sheet, areas in cells.items():
+                for f in scan_sheet(zf, self.package.sheets[sheet], areas, self.package.recalc).findings:
+                    out[(sheet, f.row, f.col)] = _odd_value(f)
+        return {k: v for k, v in out.items() if v is not None}
+
+    def _cell(self, sheet: str, row: int, col: int) -> object:
+        """One cell, typed as fastexcel types it (text, number, date, boolean; None when blank).
+
+        The workbook is already open in fastexcel, with its shared strings: a
+        one-cell read costs nothing, where opening it again would cost 0.3 s at a million rows.
+        """
+        log = _quiet_fastexcel()
+        level = log.level
+        log.setLevel(logging.ERROR)
+        try:
+            frame = self.reader.load_sheet(sheet, header_row=None, skip_rows=row, n_rows=1,
+                                           use_columns=column_letter(col), schema_sample_rows=1).to_polars()
+        except fastexcel.FastExcelError:  # past the sheet's last row or column: a blank cell
+            return None
+        finally:
+            log.setLevel(level)
+        if frame.height == 0 or frame.width == 0:
+            return None
+        value = frame.item(0, 0)
+        return None if value == "" else value
+
+
+def _odd_value(finding: Finding) -> object:
+    """The value standing for a cell the scan found: an error, a formula without a value."""
+    if finding.kind == "error":
+        return CellError(finding.text)
+    if finding.kind in ("uncached", "recalc"):
+        return Uncalculated(finding.text)
+    return None
+
+
+def _damage(path: Path, error: Exception, part: str = "") -> str:
+    """fastexcel's message, with the part of the package that is not well-formed XML when one is."""
+    from xml.etree import ElementTree as ET
+
+    parts = [part] if part else []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts += [n for n in zf.namelist() if n.endswith((".xml", ".rels")) and n not in parts]
+            for name in parts:
+                try:
+                    with zf.open(name) as f:
+                        for _ in ET.iterparse(f):
+                            pass
+                except ET.ParseError as e:
+                    return (f"{name} is not well-formed XML ({e}): the file is damaged; restore a backup, or open "
+                            "it in Excel, which may repair it")
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as e:
+        return f"the file is damaged ({e}); restore a backup, or open it in Excel, which may repair it"
+    return str(error)
 
 
 _TYPED = {"date": pl.Date, "month": pl.Date, "text": pl.String, "ledger_type": pl.String}
@@ -443,8 +669,16 @@ def _to_typed(s: pl.Series, kind: str) -> pl.Series | None:
     return None
 
 
-def read_table(source: Source, spec: TableSpec, problems: Problems) -> pl.DataFrame | None:
-    """One input table as a typed frame (headers as in ``spec``, plus ``_row``), or None after reporting."""
+PLAUSIBLE_FROM = dt.date(1990, 1, 1)
+"""Dates before this day are read but warned about (a typo for this century?)."""
+
+
+def read_table(source: Source, spec: TableSpec, problems: Problems,
+               latest: dt.date | None = None) -> pl.DataFrame | None:
+    """One input table as a typed frame (headers as in ``spec``, plus ``_row``), or None after reporting.
+
+    ``latest`` is the last plausible day (today plus the forecast horizon): a later date is a warning.
+    """
     found = find_table(source, spec, problems)
     if found is None:
         return None
@@ -454,20 +688,23 @@ def read_table(source: Source, spec: TableSpec, problems: Problems) -> pl.DataFr
     if frame.height < n:  # a reader may stop at the last non-blank row
         frame = pl.concat([frame, pl.DataFrame(
             [pl.Series(c, [None] * (n - frame.height), dtype=frame.schema[c]) for c in frame.columns])])
+    skip = _report_findings(source, table, spec, headers, problems)
 
     columns: dict[str, pl.Series] = {}
     for col in spec.columns:
         actual = headers[col.header]
         typed = _to_typed(frame[actual], col.kind)
         if typed is None:
-            typed = _slow_column(source, table, col, actual, problems)
+            typed = _slow_column(source, table, col, actual, problems, skip[col.header])
+        elif col.kind in ("date", "month"):
+            typed = _check_day_range(frame[actual], typed, table, col.header, actual, problems, skip[col.header])
         columns[col.header] = typed.alias(col.header)
     typed_frame = pl.DataFrame(columns).with_row_index("_row")
     # Rows where every column of ours is blank are skipped (Excel tables keep
     # blank lines; a grown table often ends with some).
     blank = pl.all_horizontal(pl.col(h).is_null() for h in spec.headers)
     typed_frame = typed_frame.filter(~blank)
-    _check_rows(spec, table, headers, typed_frame, problems)
+    _check_rows(spec, table, headers, typed_frame, problems, skip, latest)
     return typed_frame
 
 
@@ -480,15 +717,127 @@ def _column_where(table: TableInfo, actual: str, header: str) -> str:
     return f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({header})"
 
 
+def _report_findings(source: Source, table: TableInfo, spec: TableSpec, headers: dict[str, str],
+                     problems: Problems) -> dict[str, set[int]]:
+    """Report what the sheet's XML holds that fastexcel reads as blank; the data rows of each column reported."""
+    skip: dict[str, set[int]] = {h: set() for h in spec.headers}
+    scan = source.findings(table) if hasattr(source, "findings") else None
+    if scan is None:
+        return skip
+    ours = {actual: header for header, actual in headers.items()}
+    first = table.first_row + table.header_rows
+    hidden: list[int] = []
+    for f in scan.findings:
+        if not (first <= f.row <= table.last_row - table.totals_rows):
+            continue
+        if f.kind == "hidden":
+            hidden.append(f.row)
+        elif f.kind == "merged":
+            _report_merge(table, f, ours, problems, skip)
+        else:
+            j = f.col - table.first_col
+            header = ours.get(table.columns[j]) if 0 <= j < len(table.columns) else None
+            if header is not None:
+                _report_cell(table, spec, header, headers[header], f, problems)
+                skip[header].add(f.row - first)
+    for (kind, col), n in scan.counts.items():
+        j = col - table.first_col
+        header = ours.get(table.columns[j]) if 0 <= j < len(table.columns) else None
+        if kind not in ("hidden", "merged") and header is not None and n > len(
+                [f for f in scan.findings if (f.kind, f.col) == (kind, col)]):
+            listed = len([f for f in scan.findings if (f.kind, f.col) == (kind, col)])
+            problems.count_more((table.name, header, kind, "error"), n - listed,
+                                _column_where(table, headers[header], header))
+    _report_hidden(table, hidden, scan.counts[("hidden", -1)], problems)
+    return skip
+
+
+def _report_cell(table: TableInfo, spec: TableSpec, header: str, actual: str, f: Finding, problems: Problems) -> None:
+    kind = next(c.kind for c in spec.columns if c.header == header)
+    value = _odd_value(f)
+    message = f"expected {EXPECTED[kind]}, found {describe(value)}" + FIX["recalc" if f.kind == "recalc"
+                                                                           else type(value).__name__]
+    if f.kind == "recalc":
+        message = f"expected {EXPECTED[kind]}, found the formula {value}, whose value this file does not hold" \
+                  + FIX["recalc"]
+    problems.add(f"{table.sheet}!{cell_name(f.row, f.col)} ({header})", message,
+                 group=(table.name, header, f.kind, "error"), column=_column_where(table, actual, header))
+
+
+def _report_merge(table: TableInfo, f: Finding, ours: dict[str, str], problems: Problems,
+                  skip: dict[str, set[int]]) -> None:
+    first = table.first_row + table.header_rows
+    cols = [ours[c] for j, c in enumerate(table.columns) if c in ours and f.col <= table.first_col + j <= f.last_col]
+    if not cols:
+        return
+    problems.add(f"{table.sheet}!{f.text} ({', '.join(cols)})",
+                 "expected one value in each cell, found cells merged into one (all but its first cell read as "
+                 "blank): unmerge them (Home › Merge & Center) and type each value",
+                 group=(table.name, "merge", "merged", "error"), column=f"{table.sheet}!{f.text}")
+    for header in cols:
+        skip[header].update(range(f.row - first, f.last_row - first + 1))
+
+
+def _report_hidden(table: TableInfo, rows: list[int], total: int, problems: Problems) -> None:
+    """Hidden rows still count in every KPI: a warning per run of consecutive rows."""
+    runs: list[list[int]] = []
+    for r in sorted(rows):
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    a, b = column_letter(table.first_col), column_letter(table.first_col + len(table.columns) - 1)
+    for r0, r1 in runs:
+        n = r1 - r0 + 1
+        what = "a hidden row" if n == 1 else f"{n} hidden rows"
+        problems.add(f"{table.sheet}!{a}{r0 + 1}:{b}{r1 + 1} ({'hidden row' if n == 1 else 'hidden rows'})",
+                     f"{what}, counted in every KPI like the others (hiding a row does not leave it out): delete "
+                     "the rows you want left out, or unhide them", "warning",
+                     group=(table.name, "", "hidden", "warning"), column=f"{table.sheet}!{a}:{b}")
+    if total > len(rows):
+        problems.count_more((table.name, "", "hidden", "warning"), total - len(rows), f"{table.sheet}!{a}:{b}")
+
+
+_MS_PER_DAY = 86_400_000
+_UNIX_SERIAL = 25_569  # Excel's serial number of 1970-01-01
+_MS_FIRST = (dt.date(1900, 1, 1) - dt.date(1970, 1, 1)).days * _MS_PER_DAY
+_MS_AFTER_LAST = (2_958_466 - _UNIX_SERIAL) * _MS_PER_DAY  # 10000-01-01, which Python's dates cannot hold
+_MS_DAY_ZERO = _MS_FIRST - _MS_PER_DAY  # calamine reads serial 0 (and times with no date) as 1899-12-31
+
+
+def _check_day_range(raw: pl.Series, typed: pl.Series, table: TableInfo, header: str, actual: str,
+                     problems: Problems, skip: set[int]) -> pl.Series:
+    """Dates Excel cannot hold — serial 0, negative serials, a time with no date, past 9999 — as errors."""
+    if raw.dtype.base_type() not in (pl.Datetime, pl.Date):
+        return typed
+    ms = raw.cast(pl.Datetime("ms")).cast(pl.Int64)
+    bad = ms.is_not_null() & ((ms < _MS_FIRST) | (ms >= _MS_AFTER_LAST))
+    if not bad.any():
+        return typed
+    rows = bad.arg_true()
+    group, column = (table.name, header, "day-range", "error"), _column_where(table, actual, header)
+    for i in rows.head(MAX_LISTED).to_list():
+        value = ms[i]
+        serial = (value - _MS_DAY_ZERO) / _MS_PER_DAY if value < _MS_FIRST else value / _MS_PER_DAY + _UNIX_SERIAL
+        problems.add(f"{table.sheet}!{table.cell(i, actual)} ({header})",
+                     f"expected a date from 1900-01-01 to 9999-12-31, found {describe(float(round(serial, 6)))}"
+                     f"{_serial_why(serial)}", group=group, column=column)
+        skip.add(i)
+    if rows.len() > MAX_LISTED:
+        problems.count_more(group, rows.len() - MAX_LISTED, column)
+    return typed.scatter(rows, _PLACEHOLDER["date"])
+
+
 def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
-                 problems: Problems) -> pl.Series:
+                 problems: Problems, skip: set[int]) -> pl.Series:
     values = []
     for i, raw in source.raw_column(table, actual):
         value, error = check_cell(col.kind, raw)
-        if error:
+        if error and i not in skip:
             where = f"{table.sheet}!{table.cell(i, actual)} ({col.header})"
             problems.add(where, error, group=(table.name, col.header, "type", "error"),
                          column=_column_where(table, actual, col.header))
+        if error:
             # A wrong cell still makes its row non-blank, so a row holding only
             # it is not skipped; its value never reaches a sum (we stop first).
             value = _PLACEHOLDER.get(col.kind, 0.0)
@@ -497,7 +846,10 @@ def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
 
 
 def _report(problems: Problems, table: TableInfo, header: str, actual: str, rows: pl.DataFrame,
-            message: Callable[[dict], str], severity: str = "error", kind: str = "") -> None:
+            message: Callable[[dict], str], severity: str = "error", kind: str = "",
+            skip: set[int] = frozenset()) -> None:
+    if skip:
+        rows = rows.filter(~pl.col("_row").is_in(list(skip)))
     column = _column_where(table, actual, header)
     group = (table.name, header, kind, severity)
     for row in rows.head(MAX_LISTED).iter_rows(named=True):
@@ -507,44 +859,85 @@ def _report(problems: Problems, table: TableInfo, header: str, actual: str, rows
         problems.count_more(group, rows.height - MAX_LISTED, column)
 
 
+def _out_of_bounds(c: pl.Expr) -> pl.Expr:
+    """A number no tracker holds: NaN, ±infinity, or beyond ±:data:`~kpi_xl.schema.MAX_AMOUNT`."""
+    return c.is_nan() | c.is_infinite() | (c.abs() > MAX_AMOUNT)
+
+
+def _check_numbers(col: Column, table: TableInfo, actual: str, frame: pl.DataFrame, problems: Problems,
+                   skip: set[int]) -> None:
+    c = pl.col(col.header)
+    h = col.header
+    big = frame.filter(_out_of_bounds(c))
+    _report(problems, table, h, actual, big,
+            lambda r: f"expected {EXPECTED[col.kind]}, found {describe(r[h])}{_why(col.kind, r[h])}",
+            kind="bound", skip=skip)
+    ok = ~_out_of_bounds(c)
+    if col.kind == "count":
+        bad = frame.filter(ok & ((c < 0) | (c != c.floor())))
+        _report(problems, table, h, actual, bad,
+                lambda r: f"expected a whole number ≥ 0, found {describe(r[h])}", kind="count", skip=skip)
+    elif col.kind == "money":
+        bad = frame.filter(ok & (c < 0))
+        _report(problems, table, h, actual, bad,
+                lambda r: f"expected a number ≥ 0, found {describe(r[h])}", kind="money", skip=skip)
+
+
+def _check_days(col: Column, table: TableInfo, actual: str, frame: pl.DataFrame, problems: Problems,
+                skip: set[int], latest: dt.date | None) -> None:
+    c = pl.col(col.header)
+    h = col.header
+    bad = frame.filter(c.is_null())
+    _report(problems, table, h, actual, bad,
+            lambda r, k=col.kind: f"expected {EXPECTED[k]}, found a blank cell (the row has other values)",
+            kind="blank-date", skip=skip)
+    old = frame.filter(c.is_not_null() & (c < PLAUSIBLE_FROM) & (c > _PLACEHOLDER["date"]))
+    _report(problems, table, h, actual, old,
+            lambda r: f"{r[h]:%Y-%m-%d} is before {PLAUSIBLE_FROM.year}: a typo? It counts in its month",
+            "warning", "date-old", skip=skip)
+    if latest is not None:
+        late = frame.filter(c > latest)
+        horizon = ("beyond the forecast: left out of it" if col.kind == "month"
+                   else "a typo? It counts in its month")
+        _report(problems, table, h, actual, late,
+                lambda r: f"{r[h]:%Y-%m-%d} is after {latest:%Y-%m-%d} (today plus the forecast's months): "
+                          f"{horizon}", "warning", "date-late", skip=skip)
+
+
 def _check_rows(spec: TableSpec, table: TableInfo, headers: dict[str, str], frame: pl.DataFrame,
-                problems: Problems) -> None:
+                problems: Problems, skip: dict[str, set[int]] | None = None, latest: dt.date | None = None) -> None:
+    skip = skip or {h: set() for h in spec.headers}
     for col in spec.columns:
         c = pl.col(col.header)
         actual = headers[col.header]
         if col.kind in ("date", "month"):
-            bad = frame.filter(c.is_null())
-            _report(problems, table, col.header, actual, bad,
-                    lambda r, k=col.kind: f"expected {EXPECTED[k]}, found a blank cell (the row has other values)",
-                    kind="blank-date")
-        elif col.kind == "count":
-            bad = frame.filter((c < 0) | (c != c.floor()))
-            _report(problems, table, col.header, actual, bad,
-                    lambda r, h=col.header: f"expected a whole number ≥ 0, found {describe(r[h])}", kind="count")
-        elif col.kind == "money":
-            bad = frame.filter(c < 0)
-            _report(problems, table, col.header, actual, bad,
-                    lambda r, h=col.header: f"expected a number ≥ 0, found {describe(r[h])}", kind="money")
+            _check_days(col, table, actual, frame, problems, skip[col.header], latest)
+        elif col.kind in ("count", "money", "signed_money"):
+            _check_numbers(col, table, actual, frame, problems, skip[col.header])
         elif col.kind == "ledger_type":
             known = c.str.strip_chars().str.to_lowercase().is_in(list(_TYPE_BY_KEY))
             bad = frame.filter(c.is_null() | ~known)
             _report(problems, table, col.header, actual, bad,
                     lambda r, h=col.header: f"expected {EXPECTED['ledger_type']}, found {describe(r[h])}",
-                    kind="type")
+                    kind="type", skip=skip[col.header])
     if spec is ADS:
-        h = headers
-        z = lambda name: pl.col(name).fill_null(0)  # noqa: E731 - a blank number counts as 0
-        odd = frame.filter(z("Clicks") > z("Impressions"))
-        _report(problems, table, "Clicks", h["Clicks"], odd,
-                lambda r: f"{describe(r['Clicks'] or 0)} clicks but {describe(r['Impressions'] or 0)} impressions "
-                          "(clicks without impressions: check the export)", "warning", "clicks>impr")
-        odd = frame.filter((z("Customers") > 0) & (z("Spend") == 0))
-        _report(problems, table, "Customers", h["Customers"], odd,
-                lambda r: f"{describe(r['Customers'])} customers but no spend on this row "
-                          "(counted, but they make the cost per customer look lower)", "warning", "cust-no-spend")
-        odd = frame.filter(pl.col("Channel").is_null() | (pl.col("Channel").str.strip_chars() == ""))
-        _report(problems, table, "Channel", h["Channel"], odd,
-                lambda r: "a blank channel (the row counts in totals but in no channel)", "warning", "channel")
+        _check_ads(table, headers, frame, problems)
+
+
+def _check_ads(table: TableInfo, headers: dict[str, str], frame: pl.DataFrame, problems: Problems) -> None:
+    h = headers
+    z = lambda name: pl.col(name).fill_null(0)  # noqa: E731 - a blank number counts as 0
+    odd = frame.filter(z("Clicks") > z("Impressions"))
+    _report(problems, table, "Clicks", h["Clicks"], odd,
+            lambda r: f"{describe(r['Clicks'] or 0)} clicks but {describe(r['Impressions'] or 0)} impressions "
+                      "(clicks without impressions: check the export)", "warning", "clicks>impr")
+    odd = frame.filter((z("Customers") > 0) & (z("Spend") == 0))
+    _report(problems, table, "Customers", h["Customers"], odd,
+            lambda r: f"{describe(r['Customers'])} customers but no spend on this row "
+                      "(counted, but they make the cost per customer look lower)", "warning", "cust-no-spend")
+    odd = frame.filter(pl.col("Channel").is_null() | (pl.col("Channel").str.strip_chars() == ""))
+    _report(problems, table, "Channel", h["Channel"], odd,
+            lambda r: "a blank channel (the row counts in totals but in no channel)", "warning", "channel")
 
 
 def _ads_frame(frame: pl.DataFrame | None) -> pl.DataFrame:
@@ -563,14 +956,27 @@ def _ledger_frame(frame: pl.DataFrame | None) -> pl.DataFrame:
                         pl.col("Amount").alias("amount"))
 
 
-def check_source(source: Source) -> tuple[Tracker | None, list[Problem]]:
+def latest_plausible_day(today: dt.date | None, months: int) -> dt.date:
+    """The last day of the month ``months`` after today's: later dates are warned about."""
+    today = today or dt.date.today()
+    month = today.year * 12 + today.month - 1 + months + 1
+    return dt.date(month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def check_source(source: Source, today: dt.date | None = None) -> tuple[Tracker | None, list[Problem]]:
     """Validate a source: (tracker, warnings) when valid, (None, every problem) when not."""
     problems = Problems()
+    names = [ADS.name, LEDGER.name] + ([PLAN.name] if source.table(PLAN.name) else [])
+    if hasattr(source, "prefetch"):
+        source.prefetch(names)  # what fastexcel cannot see is read beside it
+    for where, message in getattr(source, "duplicates", ()):
+        problems.add(where, message)
     settings = read_settings(source, problems)
-    ads = read_table(source, ADS, problems)
-    ledger = read_table(source, LEDGER, problems)
+    latest = latest_plausible_day(today, settings.forecast_months)
+    ads = read_table(source, ADS, problems, latest)
+    ledger = read_table(source, LEDGER, problems, latest)
     # Plan is optional: trackers made before the forecast have none.
-    plan = read_table(source, PLAN, problems) if source.table(PLAN.name) else None
+    plan = read_table(source, PLAN, problems, latest) if source.table(PLAN.name) else None
     found = problems.finish()
     if problems.has_errors:
         return None, found

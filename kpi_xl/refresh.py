@@ -9,12 +9,15 @@
    added are copied byte for byte; written to a temporary file beside the
    target and moved over it (:mod:`kpi_xl.files`), so a crash leaves the old
    file or the new one, never half of one.
+
+All four steps run under the tracker's lock (:func:`kpi_xl.files.writing`):
+the tracker is read after it is taken, so a refresh never writes over rows an
+import added meanwhile, and no other writer drops the refresh's output.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +27,7 @@ import xlsxwriter
 
 from . import layout as L
 from .errors import InputError
-from .files import atomic_path
+from .files import Notify, atomic_path, check_suffix, scratch, writing
 from .ooxml.transplant import replace_sheets
 from .reader import FileSource, check_source
 from .report import Block, Chart, Report, Rule, build_report, write_report
@@ -121,28 +124,36 @@ def has_macros(path: Path) -> bool:
 
 
 def refresh(path: str | Path, out: str | Path | None = None, today: dt.date | None = None,
-            progress: Callable[[str], None] | None = None) -> RefreshResult:
+            progress: Callable[[str], None] | None = None, *, force: bool = False,
+            notify: Notify | None = None) -> RefreshResult:
     """Refresh a tracker file in place (or write the refreshed copy to ``out``).
 
     Raises :class:`~kpi_xl.errors.InputError` with every problem, having
-    written nothing, when the input is invalid.
+    written nothing, when the input is invalid;
+    :class:`~kpi_xl.files.WriteRefused` when the target must not be written
+    (read-only, open in Excel — ``force`` passes over that —, another writer
+    busy for too long).  ``notify`` is told when the refresh waits for
+    another writer.
     """
     path = Path(path)
     say = progress or (lambda _: None)
-    say(f"Reading {path.name}")
-    tracker, problems = check_source(FileSource(path))
-    if tracker is None:
-        raise InputError(problems)
-    say("Computing the summaries")
-    words = texts()
-    report = build_report(tracker, today, words)
     target = Path(out) if out is not None else path
-    with tempfile.TemporaryDirectory(prefix="kpi_xl-") as tmp:
-        scratch = Path(tmp) / "output.xlsx"
-        write_output_sheets(scratch, tracker, report, has_macros(path), words)
-        say(f"Writing {target.name}")
-        with atomic_path(target) as dest:
-            added = replace_sheets(path, scratch, [words.sheet(n) for n in L.OUTPUT_SHEETS], dest,
-                                   order=tuple(words.sheet(n) for n in L.SHEETS),
-                                   code_names={words.sheet(n): c for n, c in L.CODE_NAMES.items()})
+    with writing(target, sources=(path,), force=force, command="kpi-xl refresh", notify=notify) as real:
+        say(f"Reading {path.name}")
+        tracker, problems = check_source(FileSource(path), today)
+        if tracker is None:
+            raise InputError(problems)
+        macros = has_macros(path)
+        if out is not None:
+            check_suffix(target, macros)
+        say("Computing the summaries")
+        words = texts()
+        report = build_report(tracker, today, words)
+        with scratch(real, ".xlsx") as sheets:
+            write_output_sheets(sheets, tracker, report, macros, words)
+            say(f"Writing {target.name}")
+            with atomic_path(real) as dest:
+                added = replace_sheets(path, sheets, [words.sheet(n) for n in L.OUTPUT_SHEETS], dest,
+                                       order=tuple(words.sheet(n) for n in L.SHEETS),
+                                       code_names={words.sheet(n): c for n, c in L.CODE_NAMES.items()})
     return RefreshResult(target, tracker, report, added)
