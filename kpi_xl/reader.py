@@ -299,6 +299,9 @@ def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
         return _check_currency(value, expected) if kind.name == "currency" else _check_text(kind, value, expected)
     if kind.value == "date":
         day, error = check_cell("date", value) if not isinstance(value, str) else (None, expected)
+        if isinstance(value, dt.datetime) and value < dt.datetime(1900, 1, 1):  # calamine's serial 0 is 1899-12-31
+            serial = (value - dt.datetime(1899, 12, 31)).total_seconds() / 86400
+            return None, f"expected {SETTING_EXPECTED[kind.name]}, found {describe(serial)}{_serial_why(serial)}"
         if error or day < kind.low:
             return None, expected + _why("date", value)
         return day, None
@@ -497,7 +500,9 @@ class FileSource:
         try:
             with zipfile.ZipFile(self.path) as zf:
                 for part, where in areas.items():
-                    self._scans[part] = scan_sheet(zf, part, where, self.package.recalc)
+                    self._scans[part] = _complete(self.path, scan_sheet(zf, part, where, self.package.recalc))
+        except WorkbookError as e:
+            self._scan_error = e
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError) as e:
             self._scan_error = WorkbookError(f"{self.path}: {part} cannot be read ({e}): the file is damaged; "
                                              "restore a backup, or open it in Excel, which may repair it")
@@ -541,8 +546,8 @@ class FileSource:
             frame = self.reader.load_table(table.name, schema_sample_rows=None, use_columns=columns).to_polars()
         except fastexcel.FastExcelError as e:
             part = self.package.sheets.get(table.sheet, "")
-            raise WorkbookError(f"{table.sheet}: cannot read table {table.name}: {_damage(self.path, e, part)}") \
-                from None
+            raise WorkbookError(f"{self.path}: cannot read table {table.name} (sheet {table.sheet}): "
+                                f"{_damage(self.path, e, part)}") from None
         finally:
             log.setLevel(level)
         return frame
@@ -587,7 +592,8 @@ class FileSource:
         out: dict[tuple[str, int, int], object] = {}
         with zipfile.ZipFile(self.path) as zf:
             for sheet, areas in cells.items():
-                for f in scan_sheet(zf, self.package.sheets[sheet], areas, self.package.recalc).findings:
+                scan = _complete(self.path, scan_sheet(zf, self.package.sheets[sheet], areas, self.package.recalc))
+                for f in scan.findings:
                     out[(sheet, f.row, f.col)] = _odd_value(f)
         return {k: v for k, v in out.items() if v is not None}
 
@@ -603,8 +609,11 @@ class FileSource:
         try:
             frame = self.reader.load_sheet(sheet, header_row=None, skip_rows=row, n_rows=1,
                                            use_columns=column_letter(col), schema_sample_rows=1).to_polars()
-        except fastexcel.FastExcelError:  # past the sheet's last row or column: a blank cell
+        except fastexcel.InvalidParametersError:  # past the sheet's last row or column: a blank cell
             return None
+        except fastexcel.FastExcelError as e:
+            part = self.package.sheets.get(sheet, "")
+            raise WorkbookError(f"{self.path}: cannot read sheet {sheet}: {_damage(self.path, e, part)}") from None
         finally:
             log.setLevel(level)
         if frame.height == 0 or frame.width == 0:
@@ -613,12 +622,23 @@ class FileSource:
         return None if value == "" else value
 
 
+def _complete(path: Path, scan: SheetScan) -> SheetScan:
+    """The scan of a whole part; a part cut short is damage, not a sheet that ends early."""
+    if not scan.complete:
+        raise WorkbookError(f"{path}: {scan.part} is not well-formed XML (it is cut short: it does not end as a "
+                            "worksheet ends): the file is damaged; restore a backup, or open it in Excel, which may "
+                            "repair it")
+    return scan
+
+
 def _odd_value(finding: Finding) -> object:
     """The value standing for a cell the scan found: an error, a formula without a value."""
     if finding.kind == "error":
         return CellError(finding.text)
     if finding.kind in ("uncached", "recalc"):
         return Uncalculated(finding.text)
+    if finding.kind == "boolean":
+        return finding.text == "TRUE"
     return None
 
 
@@ -684,11 +704,16 @@ def read_table(source: Source, spec: TableSpec, problems: Problems,
         return None
     table, headers = found
     n = max(table.data_rows, 0)
-    frame = source.load(table, [headers[h] for h in spec.headers]).head(n)  # no totals row
+    skip = _report_findings(source, table, spec, headers, problems)
+    try:
+        frame = source.load(table, [headers[h] for h in spec.headers]).head(n)  # no totals row
+    except WorkbookError:
+        if any(skip.values()):  # fastexcel stops at some error values (#SPILL!, #NAME? in text): reported above
+            return None
+        raise
     if frame.height < n:  # a reader may stop at the last non-blank row
         frame = pl.concat([frame, pl.DataFrame(
             [pl.Series(c, [None] * (n - frame.height), dtype=frame.schema[c]) for c in frame.columns])])
-    skip = _report_findings(source, table, spec, headers, problems)
 
     columns: dict[str, pl.Series] = {}
     for col in spec.columns:
@@ -737,13 +762,12 @@ def _report_findings(source: Source, table: TableInfo, spec: TableSpec, headers:
         else:
             j = f.col - table.first_col
             header = ours.get(table.columns[j]) if 0 <= j < len(table.columns) else None
-            if header is not None:
-                _report_cell(table, spec, header, headers[header], f, problems)
+            if header is not None and _report_cell(table, spec, header, headers[header], f, problems):
                 skip[header].add(f.row - first)
     for (kind, col), n in scan.counts.items():
         j = col - table.first_col
         header = ours.get(table.columns[j]) if 0 <= j < len(table.columns) else None
-        if kind not in ("hidden", "merged") and header is not None and n > len(
+        if kind not in ("hidden", "merged", "boolean") and header is not None and n > len(
                 [f for f in scan.findings if (f.kind, f.col) == (kind, col)]):
             listed = len([f for f in scan.findings if (f.kind, f.col) == (kind, col)])
             problems.count_more((table.name, header, kind, "error"), n - listed,
@@ -752,16 +776,24 @@ def _report_findings(source: Source, table: TableInfo, spec: TableSpec, headers:
     return skip
 
 
-def _report_cell(table: TableInfo, spec: TableSpec, header: str, actual: str, f: Finding, problems: Problems) -> None:
+def _report_cell(table: TableInfo, spec: TableSpec, header: str, actual: str, f: Finding,
+                 problems: Problems) -> bool:
+    """Report one cell the scan found; whether it was one to report (a TRUE in a text column is not)."""
     kind = next(c.kind for c in spec.columns if c.header == header)
     value = _odd_value(f)
-    message = f"expected {EXPECTED[kind]}, found {describe(value)}" + FIX["recalc" if f.kind == "recalc"
-                                                                           else type(value).__name__]
-    if f.kind == "recalc":
+    if f.kind == "boolean":
+        if kind == "text":
+            return False
+        message = (f"expected {EXPECTED[kind]}, found {describe(value)} (a logical value, which Excel's own sums "
+                   "leave out): type the number, or clear the cell")
+    elif f.kind == "recalc":
         message = f"expected {EXPECTED[kind]}, found the formula {value}, whose value this file does not hold" \
                   + FIX["recalc"]
+    else:
+        message = f"expected {EXPECTED[kind]}, found {describe(value)}" + FIX[type(value).__name__]
     problems.add(f"{table.sheet}!{cell_name(f.row, f.col)} ({header})", message,
                  group=(table.name, header, f.kind, "error"), column=_column_where(table, actual, header))
+    return True
 
 
 def _report_merge(table: TableInfo, f: Finding, ours: dict[str, str], problems: Problems,

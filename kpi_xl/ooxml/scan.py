@@ -12,6 +12,8 @@ is asked about (a table's data rows and columns):
 * ``recalc``: any formula, in a workbook that asks Excel to recalculate
   everything on opening (``<calcPr fullCalcOnLoad="1"/>``: XlsxWriter,
   openpyxl), whose stored values are placeholders;
+* ``boolean``: a TRUE or FALSE (``t="b"``), which fastexcel turns into 1 or 0
+  in a column of numbers, where Excel's own sums leave it out;
 * ``hidden``: a hidden row (it still counts, which a user who hid it may not expect);
 * ``merged``: a merged range (only its first cell holds the value; the others read as blank).
 
@@ -59,7 +61,7 @@ class Area:
 class Finding:
     """One cell (or row, or range) found: ``col`` is -1 for a whole row; ``text`` the error, formula or range."""
 
-    kind: str  # "error", "uncached", "recalc", "hidden", "merged"
+    kind: str  # "error", "uncached", "recalc", "boolean", "hidden", "merged"
     row: int
     col: int
     text: str = ""
@@ -72,6 +74,7 @@ class SheetScan:
     part: str
     findings: list[Finding] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)  # (kind, col) → how many, listed or not
+    complete: bool = True  # the part ends as a worksheet ends: not cut short (calamine reads a cut part silently)
 
     def add(self, finding: Finding) -> None:
         key = (finding.kind, finding.col)
@@ -84,6 +87,7 @@ class _Tags:
     """Byte patterns for a part that spells SpreadsheetML with a prefix (``x:c``) or without."""
 
     def __init__(self, p: bytes):
+        self.worksheet_close = b"</" + p + b"worksheet>"
         self.row_open, self.row_close = b"<" + p + b"row", b"</" + p + b"row>"
         self.cell_open, self.cell_close = b"<" + p + b"c", b"</" + p + b"c>"
         self.f_open, self.f_close = b"<" + p + b"f", b"</" + p + b"f>"
@@ -175,6 +179,9 @@ class _Scanner:
         if t is not None and t.group(1) == b"e":
             text = value.group(1) if value else b"#N/A"
             self.scan.add(Finding("error", row, col, _text(text)))
+        elif t is not None and t.group(1) == b"b" and value is not None:
+            truth = value.group(1).strip() in (b"1", b"true")
+            self.scan.add(Finding("boolean", row, col, "TRUE" if truth else "FALSE"))
         elif formula is not None and (value is None or value.group(1) == b"") and b"<is" not in body:
             self.scan.add(Finding("uncached", row, col, _text(formula.group(1) or b"")))
         elif formula is not None and self.recalc:
@@ -182,10 +189,11 @@ class _Scanner:
 
     def rows(self, data: bytes, tags: _Tags) -> None:
         self.seen.clear()
-        pos = data.find(b't="e"')
-        while pos >= 0:
-            self.cell(data, pos, tags)
-            pos = data.find(b't="e"', pos + 5)
+        for probe in (b't="e"', b't="b"'):
+            pos = data.find(probe)
+            while pos >= 0:
+                self.cell(data, pos, tags)
+                pos = data.find(probe, pos + 5)
         # A formula with no value: "</f></c>", "<f …/></c>", or an empty <v> after it.  With recalc, every formula.
         probe = tags.f_open if self.recalc else tags.f_close
         pos = data.find(probe)
@@ -251,8 +259,9 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, areas: Iterable[Area], recalc: bo
             tail.append(block[end:])
             block = block[:end]
         scanner.rows(block, tags)
-    if tail:
-        scanner.merges(b"".join(tail), tags)
+    end = b"".join(tail)
+    scanner.merges(end, tags)
+    scanner.scan.complete = done and end.rstrip().endswith(tags.worksheet_close)
     return scanner.scan
 
 
