@@ -13,15 +13,26 @@ and is checked with vectorised filters.  Only a column with a wrong-typed cell
 python-calamine, which keeps each cell's own type, to say exactly which cells
 are wrong and what they hold.
 
+What neither reader can see — an error value (``#DIV/0!``), a formula whose
+value the file does not hold, both read as blank and so as 0; a TRUE read as
+1; merged cells; hidden rows — comes from the sheets' XML, read as a byte
+stream in a second thread while fastexcel reads (:mod:`.ooxml.scan`).  The
+Settings are read through fastexcel's reader, already open, one cell each.
+
 Errors and warnings (see "Validation" in ``docs/workbook.md``):
 
-* errors — a missing table, header, or named Setting; a renamed header; text
-  where a number or date belongs (including numbers pasted as text such as
-  ``"1 234,50"`` or ``"12.5 €"``: reported, never guessed); negative or
+* errors — a missing or duplicated table, header, or named Setting; a
+  renamed header; an error value, a formula without a value, merged cells or
+  TRUE/FALSE in an input cell; text where a number or date belongs (including
+  numbers pasted as text such as ``"1 234,50"`` or ``"12.5 €"``: reported,
+  never guessed); a date Excel cannot hold (serial 0, negative, a time alone,
+  after 9999); NaN, infinity or a number beyond ±10^15; negative or
   fractional counts; negative spend; an unknown Ledger ``Type``; a row with
-  values but no date; a Setting of the wrong type.
+  values but no date; a Setting of the wrong type, a Currency that is no
+  ISO 4217 code.
 * warnings — data that is odd but can be true: more clicks than impressions
-  (clicks without impressions), customers without ad spend, a blank channel.
+  (clicks without impressions), customers without ad spend, a blank channel,
+  a hidden row, a date before 1990 or after today plus the forecast's months.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ in the temporary folder.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -584,6 +585,10 @@ def _drop(path: Path, name: str) -> None:
     _zip(path, entries)
 
 
+def _not_json(constant: str) -> None:
+    raise AssertionError(f"kpis --json printed {constant}, which is not JSON")
+
+
 def test_the_catalogue_has_a_row_for_every_kind_tried():
     assert len(CASES) >= 105
     assert len({c.id for c in CASES}) == len(CASES)
@@ -621,7 +626,7 @@ def test_bad_input(c: Case, tmp_path, private_tmp, sample_tracker_bytes):
     if c.exit == 0 and not c.message:
         assert "warning" not in result.stderr, result.stderr
     if c.exit == 0 and c.command[0] == "kpis":
-        assert result.stdout.startswith("{")
+        json.loads(result.stdout, parse_constant=_not_json)  # strict JSON: no NaN, no Infinity
     if c.writes:
         assert set(after) == set(before), "a file appeared or vanished"
     else:
