@@ -491,22 +491,36 @@ class FileSource:
         self._scan_error: Exception | None = None
         self._thread: threading.Thread | None = None
         self._settings: dict[tuple[str, int, int], object] | None = None
+        self._pending: set[str] = set()  # tables whose header row the second thread reads
+        self._headers: dict[str, object] = {}
+        self._ready = threading.Condition()
 
     # -- what fastexcel cannot see, read beside it ----------------------------------------------
 
     def prefetch(self, names: list[str]) -> None:
-        """Start scanning the sheets of these tables in a second thread (see :meth:`findings`)."""
+        """Start reading, in a second thread, these tables' header rows (see :meth:`header_cells`), then scanning
+        their sheets (see :meth:`findings`), while this thread reads the values."""
         areas: dict[str, list[Area]] = defaultdict(list)
-        for name in names:
-            t = self.table(name)
-            if t is not None and t.part and t.sheet in self.package.sheets:
-                areas[self.package.sheets[t.sheet]].append(
-                    Area(t.first_row + t.header_rows, t.last_row - t.totals_rows, t.first_col,
-                         t.first_col + len(t.columns) - 1))
-        self._thread = threading.Thread(target=self._scan_all, args=(dict(areas),), daemon=True)
+        tables = [t for t in (self.table(n) for n in names) if t is not None and t.sheet in self.package.sheets]
+        for t in tables:
+            areas[self.package.sheets[t.sheet]].append(
+                Area(t.first_row + t.header_rows, t.last_row - t.totals_rows, t.first_col,
+                     t.first_col + len(t.columns) - 1))
+        self._pending = {t.name for t in tables if t.header_rows}
+        self._thread = threading.Thread(target=self._scan_all, args=(tables, dict(areas)), daemon=True)
         self._thread.start()
 
-    def _scan_all(self, areas: dict[str, list[Area]]) -> None:
+    def _scan_all(self, tables: list[TableInfo], areas: dict[str, list[Area]]) -> None:
+        # The header rows first: the reader needs them before each table's values.  A header's shared strings may
+        # come after a million labels, which costs a read of the strings part: done here, beside the first table.
+        for t in tables:
+            try:
+                found = self._read_header(t)
+            except Exception as e:  # noqa: BLE001 - handed to the reader's thread, which raises it
+                found = e
+            with self._ready:
+                self._headers[t.name] = found
+                self._ready.notify_all()
         part = ""
         try:
             with zipfile.ZipFile(self.path) as zf:
@@ -565,6 +579,16 @@ class FileSource:
 
     def header_cells(self, table: TableInfo) -> list[object] | None:
         """The table's header row as the sheet holds it, read from the file (None when it cannot be)."""
+        if table.name not in self._pending:
+            return self._read_header(table)
+        with self._ready:
+            self._ready.wait_for(lambda: table.name in self._headers)
+        found = self._headers[table.name]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def _read_header(self, table: TableInfo) -> list[object] | None:
         part = self.package.sheets.get(table.sheet)
         return read_row(self.path, part, table.first_row, table.first_col, len(table.columns)) if part else None
 

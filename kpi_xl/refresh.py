@@ -49,8 +49,10 @@ class FileReportWriter:
     builders (titles, headers, the button), then the report's values, rules and charts."""
 
     def __init__(self, path: Path, settings: Settings, button: bool, words: Texts):
+        # in_memory: XlsxWriter would otherwise stage each part in the system's temporary folder, where a kill
+        # would leave them; the scratch workbook itself is beside the tracker, where the next writer cleans up.
         self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                                  "strings_to_urls": False})
+                                                  "strings_to_urls": False, "in_memory": True})
         self.fmt = Formats(self.wb, settings.currency, words)
         self.settings, self.button, self.words = settings, button, words
         self.ws = None
