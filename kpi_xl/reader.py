@@ -739,13 +739,14 @@ def read_table(source: Source, spec: TableSpec, problems: Problems,
         return None
     table, headers = found
     n = max(table.data_rows, 0)
-    skip = _report_findings(source, table, spec, headers, problems)
     try:
         frame = source.load(table, [headers[h] for h in spec.headers]).head(n)  # no totals row
     except WorkbookError:
-        if any(skip.values()):  # fastexcel stops at some error values (#SPILL!, #NAME? in text): reported above
+        # fastexcel stops at some error values (#SPILL!, #NAME? in a text column): name them, if they are why
+        if any(_report_findings(source, table, spec, headers, problems).values()):
             return None
         raise
+    skip = _report_findings(source, table, spec, headers, problems)  # read meanwhile, in the second thread
     if frame.height < n:  # a reader may stop at the last non-blank row
         frame = pl.concat([frame, pl.DataFrame(
             [pl.Series(c, [None] * (n - frame.height), dtype=frame.schema[c]) for c in frame.columns])])
