@@ -206,15 +206,21 @@ def _acquire(path: Path, wait: float, notify: Notify | None, target: Path) -> in
 
 
 def _release(path: Path, fd: int) -> None:
-    # Remove the file while still holding the lock, so that no one locks a file that is about to disappear
-    # (a waiter that opened it before checks, once it holds it, that it is still the file in place).
-    with contextlib.suppress(OSError):
-        os.unlink(path)
     if sys.platform == "win32":  # pragma: no cover - Windows only
+        # Windows removes no file another process has open: unlock and close first; if a waiter has it open
+        # (it holds the lock now), the file stays, as it should.
         import msvcrt
 
         with contextlib.suppress(OSError):
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return
+    # POSIX: remove the file while still holding the lock, so that no one locks a file that is about to
+    # disappear (a waiter that opened it before checks, once it holds it, that it is still the file in place).
+    with contextlib.suppress(OSError):
+        os.unlink(path)
     os.close(fd)
 
 

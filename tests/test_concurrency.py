@@ -210,3 +210,22 @@ def test_a_writer_waits_for_the_lock_then_gives_up_saying_who_holds_it(tracker, 
         with writing(tracker, wait=0.3):  # and re-entrant within a thread (doctor --fix runs a refresh)
             pass
     assert not files.lock_path(tracker).exists()
+
+
+def test_force_writes_past_the_lock_file_a_crashed_excel_left_and_a_link_stays_a_link(tracker, tmp_path):
+    from .conftest import run_cli
+
+    (tmp_path / "~$t.xlsm").write_bytes(b"\x05Alice")
+    before = tracker.read_bytes()
+    assert run_cli("refresh", tracker).exit_code == 2 and tracker.read_bytes() == before
+    assert run_cli("kpis", tracker, "--json").exit_code == 0  # reading is never refused for it
+    result = run_cli("refresh", tracker, "--force")
+    assert result.exit_code == 0, result.output
+    assert tracker.read_bytes() != before
+    (tmp_path / "~$t.xlsm").unlink()
+    link = tmp_path / "link.xlsm"
+    link.symlink_to(tracker)
+    result = run_cli("import", link, "--ads", google(tmp_path / "a.csv", "Alpha", "10.00"))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and kpis_json(tracker)["spend"] == kpis_json(link)["spend"]
+    assert debris(tmp_path) == []
