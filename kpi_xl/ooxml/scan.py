@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -105,26 +106,53 @@ _T = re.compile(rb'\bt="(\w+)"')
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 
 
+def _inflated(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part's bytes, a megabyte at a time.  A deflated entry is inflated straight from the zip, without the
+    CRC that ``ZipFile.open`` computes on the way (fastexcel checks it, reading the same part): a third faster."""
+    info = zf.getinfo(part)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:  # stored, other methods, encrypted
+        with zf.open(part) as f:
+            yield from iter(lambda: f.read(_CHUNK), b"")
+        return
+    if not zf.filename:  # a zip in memory: no file to read from
+        with zf.open(part) as f:
+            yield from iter(lambda: f.read(_CHUNK), b"")
+        return
+    with open(zf.filename, "rb") as f:
+        f.seek(info.header_offset)
+        header = f.read(30)
+        if header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"{part}: bad local header")
+        f.seek(info.header_offset + 30 + int.from_bytes(header[26:28], "little")
+               + int.from_bytes(header[28:30], "little"))
+        inflate, left = zlib.decompressobj(-15), info.compress_size
+        while left > 0:
+            raw = f.read(min(left, _CHUNK // 4))
+            if not raw:
+                raise zipfile.BadZipFile(f"{part}: cut short")
+            left -= len(raw)
+            data = inflate.decompress(raw)
+            if data:
+                yield data
+        rest = inflate.flush()
+        if rest:
+            yield rest
+
+
 def _blocks(zf: zipfile.ZipFile, part: str, tags: _Tags | None = None) -> Iterator[tuple[bytes, _Tags]]:
     """The part's bytes in blocks that end after a ``</row>`` (so that no row is cut in two)."""
     buf = b""
-    with zf.open(part) as f:
-        while True:
-            chunk = f.read(_CHUNK)
-            if tags is None:
-                m = _ROOT.search(chunk, 0, 4096)
-                tags = _Tags(m.group(1) + b":" if m and m.group(1) else b"")
-            buf += chunk
-            if chunk:
-                cut = buf.rfind(tags.row_close)
-                if cut < 0:
-                    continue
-                cut += len(tags.row_close)
-                block, buf = buf[:cut], buf[cut:]
-                yield block, tags
-            else:
-                yield buf, tags
-                return
+    for chunk in _inflated(zf, part):
+        if tags is None:
+            m = _ROOT.search(chunk, 0, 4096)
+            tags = _Tags(m.group(1) + b":" if m and m.group(1) else b"")
+        buf += chunk
+        cut = buf.rfind(tags.row_close)
+        if cut >= 0:
+            cut += len(tags.row_close)
+            block, buf = buf[:cut], buf[cut:]
+            yield block, tags
+    yield buf, tags or _Tags(b"")
 
 
 def _cell_at(block: bytes, pos: int, tags: _Tags) -> tuple[int, re.Match | None]:
