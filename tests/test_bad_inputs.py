@@ -566,6 +566,9 @@ case("import-into-xls", "an import into a .xls", both(legacy_xls, google(GOOD)),
 case("import-into-missing", "an import into a tracker that is not there", both(lambda d: (d / T).unlink(),
                                                                               google(GOOD)),
      imp("g.csv"), 2, "{t}", "no such file")
+case("import-long-text", "a campaign name longer than a cell holds (32,767 characters): cut, and said",
+     google(['Enabled,"Spring' + "x" * 40_000 + '",100,5,EUR,10.00']), imp("g.csv"), 0,
+     "  campaign names longer than an Excel cell holds (32,767 characters)", "cut to fit, line 4", writes=True)
 case("import-bad-date-option", "--date that is no day", google(GOOD),
      ("import", "{t}", "--ads", "{d}/g.csv", "--date", "someday"), 2, "--date", "expected a day such as 2026-01-16")
 case("import-bad-map", "--map to no Type", fec([]), ("import", "{t}", "--fec", "{d}/FEC.txt", "--map", "6=Holiday"),
