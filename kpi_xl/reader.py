@@ -44,7 +44,7 @@ import re
 import threading
 import zipfile
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
@@ -800,13 +800,12 @@ def _report_findings(source: Source, table: TableInfo, spec: TableSpec, headers:
             header = ours.get(table.columns[j]) if 0 <= j < len(table.columns) else None
             if header is not None and _report_cell(table, spec, header, headers[header], f, problems):
                 skip[header].add(f.row - first)
-    for (kind, col), n in scan.counts.items():
+    listed = Counter((f.kind, f.col) for f in scan.findings)
+    for (kind, col), n in scan.counts.items():  # the scan lists a few hundred of each kind per column
         j = col - table.first_col
         header = ours.get(table.columns[j]) if 0 <= j < len(table.columns) else None
-        if kind not in ("hidden", "merged", "boolean") and header is not None and n > len(
-                [f for f in scan.findings if (f.kind, f.col) == (kind, col)]):
-            listed = len([f for f in scan.findings if (f.kind, f.col) == (kind, col)])
-            problems.count_more((table.name, header, kind, "error"), n - listed,
+        if kind not in ("hidden", "merged", "boolean") and header is not None and n > listed[(kind, col)]:
+            problems.count_more((table.name, header, kind, "error"), n - listed[(kind, col)],
                                 _column_where(table, headers[header], header))
     _report_hidden(table, hidden, scan.counts[("hidden", -1)], problems)
     return skip

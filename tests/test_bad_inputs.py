@@ -242,6 +242,9 @@ case("error-alone-on-its-row", "an error in an otherwise blank row is still an e
      "found the error value #REF!")
 case("error-refresh", "refresh refuses an error cell too", cells("Ads", F5=error("#DIV/0!")), REFRESH, 2,
      "Ads!F5 (Spend)", "#DIV/0!")
+case("error-many", "30 #N/A in a column: 20 listed, the rest counted",
+     cells("Ads", **{f"F{r}": error("#N/A") for r in range(2, 32)}), kpis(), 2, "Ads!F (Spend)",
+     "… and 10 more cells like these")
 case("error-setting", "#REF! in OpeningCash (was read as blank, so 0)", cells("Settings", B5=error("#REF!", "A99")),
      kpis(), 2, "Settings!B5 (OpeningCash)", "found the error value #REF!")
 case("error-setting-currency", "#N/A in Currency", cells("Settings", B4=error("#N/A", None)), kpis(), 2,
