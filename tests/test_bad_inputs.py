@@ -261,6 +261,13 @@ case("uncached-ledger", "a formula with no value in a Ledger Amount", cells("Led
      2, "Ledger!E8 (Amount)", "with no value saved")
 case("uncached-setting", "a formula with no value in TargetROAS", cells("Settings", B7=formula("1+1")), kpis(), 2,
      "Settings!B7 (TargetROAS)", "with no value saved")
+case("uncached-shared", "a shared formula's other cell with no value, in a workbook Excel saved (no recalc flag)",
+     both(workbook_xml(lambda b: b.replace(b' fullCalcOnLoad="1"', b"")),
+          cells("Ads", E7=("", '<f t="shared" ref="E7:E8" si="0">D7/100</f><v>30</v>'),
+                E8=("", '<f t="shared" si="0"/>'))), kpis(), 2, "Ads!E8 (Clicks)", "with no value saved")
+case("formula-with-value", "a formula with its value, in a workbook Excel saved: read as its value",
+     both(workbook_xml(lambda b: b.replace(b' fullCalcOnLoad="1"', b"")), cells("Ads", F9=formula("10+8.85", 18.85))),
+     kpis(), 0, "", "")
 case("recalc-placeholder", "a formula whose stored value a non-calculating writer made up (fullCalcOnLoad)",
      cells("Ads", G9=formula("E9/10", 0)), kpis(), 2, "Ads!G9 (Leads)", "whose value this file does not hold")
 case("merged-across-columns", "Spend and Leads merged into one cell", merge("Ads", "F5:G5"), kpis(), 2,

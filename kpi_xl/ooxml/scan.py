@@ -184,6 +184,7 @@ class _Scanner:
         self.areas = areas
         self.recalc = recalc
         self.seen: set[int] = set()  # cell starts already looked at, in this block
+        self.formulas = False  # a formula met in this sheet so far
 
     def inside(self, row: int, col: int) -> bool:
         return any(a.holds(row, col) for a in self.areas)
@@ -225,11 +226,14 @@ class _Scanner:
         # A formula with no value: "</f></c>", "<f …/></c>", or an empty <v> after it.  With recalc, every formula.
         probe = tags.f_open if self.recalc else tags.f_close
         pos = data.find(probe)
+        self.formulas = self.formulas or pos >= 0
         while pos >= 0:
             if self.recalc or _no_value_after(data, pos + len(probe), tags):
                 self.cell(data, pos, tags)
             pos = data.find(probe, pos + 1)
-        if not self.recalc:
+        if not self.recalc and self.formulas:
+            # A shared formula's other cells (<f t="shared" si="0"/>) come after its first one, which has a
+            # </f>: in a sheet without any formula so far, this pass has nothing to find.
             pos = data.find(b"/>" + tags.cell_close)
             while pos >= 0:
                 self.cell(data, pos, tags)
