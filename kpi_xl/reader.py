@@ -532,6 +532,11 @@ class FileSource:
             self._scan_error = WorkbookError(f"{self.path}: {part} cannot be read ({e}): the file is damaged; "
                                              "restore a backup, or open it in Excel, which may repair it")
 
+    def wait(self) -> None:
+        """Wait for the second thread, which may still hold the file open (Windows would not let it be replaced)."""
+        if self._thread is not None:
+            self._thread.join()
+
     def findings(self, table: TableInfo) -> SheetScan | None:
         """What the scan found on the table's sheet (waiting for it); None when it was not asked for."""
         if self._thread is None:
@@ -1044,6 +1049,8 @@ def check_source(source: Source, today: dt.date | None = None) -> tuple[Tracker 
     ledger = read_table(source, LEDGER, problems, latest)
     # Plan is optional: trackers made before the forecast have none.
     plan = read_table(source, PLAN, problems, latest) if source.table(PLAN.name) else None
+    if hasattr(source, "wait"):
+        source.wait()
     found = problems.finish()
     if problems.has_errors:
         return None, found
