@@ -38,10 +38,11 @@ def _tree_rss_kb(pid: int) -> int:
 
 def measure(cmd: list[str], timeout: float | None = None, sample: bool = False, env: dict | None = None,
             cwd: Path | None = None) -> dict:
-    """Run ``cmd`` under /usr/bin/time in its own process group: wall s, peak RSS MB, its output."""
+    """Run ``cmd`` under /usr/bin/time in its own process group: wall s, peak RSS MB, CPU s (user + system, all
+    threads: what another process's load does not inflate as much as the wall time), its output."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t = time.perf_counter()
-        proc = subprocess.Popen(["/usr/bin/time", "-f", "@@time %e %M", *cmd], stdout=out, stderr=err,
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "@@time %e %M %U %S", *cmd], stdout=out, stderr=err,
                                 start_new_session=True, env=env, cwd=cwd)
         peak_kb, timed_out = 0, False
         while proc.poll() is None:
@@ -62,8 +63,9 @@ def measure(cmd: list[str], timeout: float | None = None, sample: bool = False, 
         return {"wall": wall, "rss": peak_kb / 1024, "stdout": stdout, "stderr": stderr, "timeout": True}
     if proc.returncode != 0 or not tail:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr[-3000:]}")
-    _, wall_s, rss_kb = tail[-1].split()
-    return {"wall": float(wall_s), "rss": max(int(rss_kb), peak_kb) / 1024, "stdout": stdout, "stderr": stderr}
+    _, wall_s, rss_kb, user_s, sys_s = tail[-1].split()
+    return {"wall": float(wall_s), "rss": max(int(rss_kb), peak_kb) / 1024, "cpu": float(user_s) + float(sys_s),
+            "stdout": stdout, "stderr": stderr}
 
 
 def git_head(folder: Path) -> str:

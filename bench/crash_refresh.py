@@ -11,8 +11,8 @@
    ``--kills`` equal slices and one delay is drawn uniformly in each, so the
    kills are random but spread over reading, computing and writing (a few
    land after the end: the refresh finished).  At the kill the script notes
-   whether the temporary file beside the target (``.NAME.*.tmp``, see
-   kpi_xl/files.py) existed and how big it was: the writing phase.
+   whether the temporary file beside the target (``.kpi-xl-NAME.XXXXXXXX.tmp``,
+   see kpi_xl/files.py) existed and how big it was: the writing phase.
 3. After each kill the target must be either
    * **old**: byte-identical to the original, or
    * **new**: a complete refreshed workbook — every zip CRC checks
@@ -22,11 +22,13 @@
      workbook (same names; same bytes except the Dashboard sheet, which
      holds the time of the refresh);
    anything else counts as **corrupt**.
-4. What the kill leaves behind is listed: temporary files beside the target
-   (SIGKILL skips the cleanup of ``atomic_path``) and the scratch directories
-   of the child's TMPDIR (``kpi_xl-*``, from ``tempfile.TemporaryDirectory``).
-   They are kept until the end, and a last uninterrupted refresh runs with
-   all of them present, to show they do not get in the way.
+4. What the kill leaves behind is listed: scratch files beside the target
+   (``.kpi-xl-NAME.*``: SIGKILL skips the cleanup of ``atomic_path``; the
+   scratch workbook and the lock file) and anything in the child's TMPDIR
+   (nothing since issue 14: the scratch workbook used to be a ``kpi_xl-*``
+   directory there).  Each refresh removes the scratch files a killed one
+   left (it holds the tracker's lock), so they do not pile up; a last
+   uninterrupted refresh must leave nothing at all.
 
 The package is copied at the start (``bench/out/crash/pkg``) and every child
 runs that copy (``PYTHONPATH``): an edit of the working tree during the run
@@ -98,23 +100,28 @@ def classify(target: Path, original_hash: str, reference: dict[str, int], dashbo
     return "new", "complete, opens" + (" (Dashboard differs from the reference: refresh time)" if differ else "")
 
 
+def _atomic(entry_name: str, name: str) -> bool:
+    """``.kpi-xl-NAME.XXXXXXXX.tmp``: the file that replaces the target (not the scratch workbook, nor the lock)."""
+    prefix = f".kpi-xl-{name}."
+    return entry_name.startswith(prefix) and entry_name.endswith(".tmp") and "." not in entry_name[len(prefix):-4]
+
+
 def stray(folder: Path, name: str) -> dict[Path, int]:
     out = {}
-    for p in folder.glob(f".{name}.*.tmp"):
+    for p in folder.glob(f".kpi-xl-{name}.*"):
         try:
             out[p] = p.stat().st_size
-        except FileNotFoundError:  # renamed over the target meanwhile
+        except FileNotFoundError:  # renamed over the target, or removed, meanwhile
             pass
     return out
 
 
 def wait_for_temp(proc: subprocess.Popen, folder: Path, name: str, before: set[Path]) -> Path | None:
-    """Poll (every ~1 ms) until a new ``.NAME.*.tmp`` appears beside the target, or the process ends."""
-    prefix = f".{name}."
+    """Poll (every ~1 ms) until the new temporary file that replaces the target appears, or the process ends."""
     while proc.poll() is None:
         with os.scandir(folder) as it:
             for e in it:
-                if e.name.startswith(prefix) and e.name.endswith(".tmp") and Path(e.path) not in before:
+                if _atomic(e.name, name) and Path(e.path) not in before:
                     return Path(e.path)
         time.sleep(0.001)
     return None
@@ -187,7 +194,8 @@ def main() -> None:
             wait_for_temp(proc, work, target.name, before)
             t0 = time.perf_counter()
         time.sleep(max(0.0, delay - (time.perf_counter() - t0)))
-        writing = {q: s for q, s in stray(work, target.name).items() if q not in before}
+        writing = {q: s for q, s in stray(work, target.name).items() if q not in before and _atomic(q.name,
+                                                                                                  target.name)}
         finished = proc.poll() is not None
         if not finished:
             os.kill(proc.pid, signal.SIGKILL)
@@ -205,12 +213,12 @@ def main() -> None:
               f"{detail}; left beside the target: {left}", file=sys.stderr)
 
     scratch_left = sorted(tmpdir.iterdir())
-    # 4. A refresh with all the leftovers present.
+    # 4. A last refresh: it must leave nothing behind.
     shutil.copyfile(a.file, target)
     final = subprocess.run([kpi_xl_cmd, "refresh", str(target)], capture_output=True, text=True, env=env, cwd=work,
                            check=False)
     final_outcome, final_detail = classify(target, original_hash, reference, dashboard_part, original_dashboard)
-    untouched = all(q.exists() and q.stat().st_size == s for q, s in leftovers.items())
+    left_after = sorted(stray(work, target.name))
 
     print(f"\nfile: {a.file.name} ({a.file.stat().st_size / 1e6:.0f} MB), one refresh {duration:.2f} s of which "
           f"{window:.2f} s with the temp file beside the target; delays drawn uniformly in equal slices of "
@@ -232,19 +240,18 @@ def main() -> None:
         if r[5] == "corrupt":
             print(f"CORRUPT after kill {r[0]} ({r[1]}, {r[2]:.2f} s): {r[6]}")
     sizes = sorted(leftovers.values())
-    print(f"\nleft beside the target after the kills: {len(leftovers)} temp file(s) named .{target.name}.*.tmp"
-          + (f", {sizes[0] / 1e6:.1f}–{sizes[-1] / 1e6:.1f} MB each (partial zips, never read by anything)"
-             if sizes else ""))
+    print(f"\nleft beside the target by the kills (each removed by the next refresh): {len(leftovers)} file(s) "
+          f"named .kpi-xl-{target.name}.*" + (f", {sizes[0] / 1e6:.1f}–{sizes[-1] / 1e6:.1f} MB" if sizes else ""))
     dirs = [d for d in scratch_left if d.is_dir()]
     files = [f for f in scratch_left if not f.is_dir()]
     print(f"left in the child's TMPDIR: {len(dirs)} scratch dir(s) "
           f"({', '.join(sorted({d.name.split('-')[0] + '-*' for d in dirs})) or '–'}; "
           f"{sum(1 for d in dirs for _ in d.rglob('*'))} file(s) in them), {len(files)} other file(s)"
           + (f" ({', '.join(f'{f.name}: {f.stat().st_size} B' for f in files[:5])})" if files else ""))
-    print(f"a refresh with all of them present: exit {final.returncode}, target {final_outcome} ({final_detail}); "
-          f"leftovers {'untouched' if untouched else 'CHANGED'}")
+    print(f"a last refresh: exit {final.returncode}, target {final_outcome} ({final_detail}); then "
+          f"{len(left_after)} file(s) beside the target, {len(list(tmpdir.iterdir()))} in the TMPDIR")
     shutil.rmtree(work, ignore_errors=True)
-    if count["corrupt"] or final.returncode or final_outcome != "new":
+    if count["corrupt"] or final.returncode or final_outcome != "new" or left_after or scratch_left:
         raise SystemExit(1)
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import xlsxwriter
 
-from kpi_xl.layout import SHEETS, tab_color
+from kpi_xl import layout as L
 from kpi_xl.schema import ADS, LEDGER, PLAN
 from kpi_xl.texts import texts
 from kpi_xl.tracker import Settings
@@ -179,18 +179,18 @@ def build(path: Path, rows: int, seed: int) -> None:
     wb.set_properties({"title": "KPI tracker (benchmark)", "created": dt.datetime(2026, 1, 1)})
     words = texts()
     fmt = Formats(wb, SETTINGS.currency, words)
-    sheets = {name: wb.add_worksheet(name) for name in SHEETS}
+    sheets = {name: wb.add_worksheet(words.sheet(name)) for name in L.SHEETS}
     for name, ws in sheets.items():
-        ws.set_tab_color(tab_color(name))
+        ws.set_tab_color(L.tab_color(name))
     t = time.perf_counter()
     write_ads(sheets["Ads"], fmt, rows, rng)
     # No rows passed: write_table only adds the Table over the cells written above (its
     # style, header formats, column formats and validations), as for a real tracker.
-    write_table(wb, sheets["Ads"], ADS, [], fmt, min_rows=rows)
+    write_table(wb, sheets["Ads"], ADS, [], fmt, words, min_rows=rows)
     print(f"  Ads cells: {time.perf_counter() - t:.0f} s", file=sys.stderr)
     t = time.perf_counter()
     write_ledger(sheets["Ledger"], fmt, rows, rng)
-    write_table(wb, sheets["Ledger"], LEDGER, [], fmt, min_rows=rows)
+    write_table(wb, sheets["Ledger"], LEDGER, [], fmt, words, min_rows=rows)
     print(f"  Ledger cells: {time.perf_counter() - t:.0f} s", file=sys.stderr)
     write_dashboard(sheets["Dashboard"], SETTINGS, fmt, False, words)
     write_settings(wb, sheets["Settings"], SETTINGS, fmt, words)

@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from . import analysis
 from .errors import ArgumentError, InputError, KpiXlError, Problem
+from .files import Busy, open_elsewhere
 from .formatting import clean_number
 from .layout import PORTFOLIO_TOTAL_IDS, TARGETS
 from .metrics import KPI_IDS, Value
@@ -61,12 +62,10 @@ ERROR = "error"
 STATUSES = (REFRESHED, READ, BAD_INPUT, LOCKED, NOT_TRACKER, ERROR)
 """Every result a file can have (their words are texts ``batch.status.<status>``)."""
 
-LOCK_ERRORS: tuple[type[BaseException], ...] = ()
-"""The errors that mean "locked: try again later" when raised by a refresh.
-
-Empty today: :func:`open_elsewhere` looks for the lock files of the programs
-that have a tracker open.  When writes take a lock of their own, its error
-class goes here and every such file is reported as :data:`LOCKED`."""
+LOCK_ERRORS: tuple[type[BaseException], ...] = (Busy,)
+"""The errors that mean "locked: try again later" when raised by a refresh: another kpi-xl command has been
+writing the tracker for longer than the refresh waits (:func:`kpi_xl.files.writing`).  A tracker open in Excel
+or LibreOffice (:func:`kpi_xl.files.open_elsewhere`) is skipped before the refresh starts."""
 
 
 # --- which files -------------------------------------------------------------------
@@ -114,24 +113,6 @@ def find_trackers(paths: Iterable[str | Path], recursive: bool = False,
         raise ArgumentError(f"expected at least one tracker (.xlsm or .xlsx), found none in {where}"
                             + ("" if recursive else " (--recursive looks in subfolders)"))
     return found
-
-
-def open_elsewhere(path: Path) -> Path | None:
-    """The lock file that says another program has ``path`` open, if there is one.
-
-    Excel keeps ``~$NAME`` beside a workbook it has open, LibreOffice
-    ``.~lock.NAME#``; each deletes it on closing (a crash may leave one
-    behind: then delete it).  Writing a tracker while Excel has it open would
-    lose either the refresh (on Windows Excel refuses the write) or what the
-    user types next, so the batch skips it.  Lock files only say what is open
-    on the machines that share the folder; a lock taken by the write itself
-    (:data:`LOCK_ERRORS`) is the complete answer.
-    """
-    for name in (f"~${path.name}", f".~lock.{path.name}#"):
-        lock = path.with_name(name)
-        if lock.exists():
-            return lock
-    return None
 
 
 def is_tracker(path: Path) -> bool:

@@ -1,10 +1,12 @@
 """The `kpi-xl` command: parse, call the library, format.  No KPI arithmetic here.
 
 Exit status: 0 done; 2 the input is invalid (every problem on stderr, nothing
-written) or an argument is bad; 1 any other failure.  No traceback reaches a
-user (set ``KPI_XL_DEBUG=1`` to see one).  Many trackers at once
-(``refresh PATH…``, ``portfolio``): 0 when every tracker was done, 2 when any
-had bad input (or was open elsewhere), 1 when any failed.
+written), an argument is bad, the file is no usable workbook, or the write
+was refused (read-only, open in Excel, another writer busy); 1 any other
+failure.  No traceback reaches a user (set ``KPI_XL_DEBUG=1`` to see one).
+Many trackers at once (``refresh PATH…``, ``portfolio``): 0 when every
+tracker was done, 2 when any had bad input (or was open elsewhere), 1 when
+any failed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rich.text import Text
 
 from . import __version__
 from .errors import ArgumentError, InputError, KpiXlError, Problem, WorkbookError
+from .files import writing
 from .formatting import clean_number, format_value, number, percent_threshold, signed_percent
 from .layout import OUTPUT_SHEETS
 from .metrics import REGISTRY, Value
@@ -110,7 +113,7 @@ def _run(fn, *args, **kwargs):
         n = len(e.problems)
         _say(f"{n} problem{'s' if n != 1 else ''}: nothing was written.")
         raise typer.Exit(2) from None
-    except ArgumentError as e:
+    except (ArgumentError, WorkbookError) as e:  # bad input too: an argument, or a file that is no tracker
         _say(f"error: {e}")
         raise typer.Exit(2) from None
     except KpiXlError as e:
@@ -185,7 +188,9 @@ def kpis(
         _say(f"warning: {note}")
     values = _run(tracker.kpis, selection)
     if as_json:
-        typer.echo(json.dumps({k: clean_number(v) for k, v in values.items()}, indent=2, ensure_ascii=False))
+        # Strict JSON: an undefined or non-finite value is null, never NaN or Infinity (which JSON has not).
+        typer.echo(json.dumps({k: clean_number(v) for k, v in values.items()}, indent=2, ensure_ascii=False,
+                              allow_nan=False))
         return
     label = selection.describe(words)
     out.print(kpi_table({label: values}, tracker.settings.currency,
@@ -201,17 +206,18 @@ def _write_new(path: Path, sample: bool, force: bool, lang: str | None) -> str:
         raise ArgumentError(f'PATH "{path}": expected a file name ending in .xlsm '
                             f"(or .xlsx: no macros, no Refresh button), found {suffix or 'no extension'}")
     if path.is_dir():
-        raise WorkbookError(f"{path} is a folder")
-    if path.exists() and not force:
-        raise WorkbookError(f"{path} exists already: pass --force to replace it")
+        raise WorkbookError(f"{path}: a folder, not a workbook: name a file inside it")
     words = _words(lang)
-    if not sample:
-        write_tracker(path, settings=Settings(language=words.lang))
-        return words("cli.new.empty")
-    from .sample import sample_data
+    with writing(path, force=force, command="kpi-xl new", notify=_say):
+        if path.exists() and not force:
+            raise WorkbookError(f"{path} exists already: pass --force to replace it")
+        if not sample:
+            write_tracker(path, settings=Settings(language=words.lang))
+            return words("cli.new.empty")
+        from .sample import sample_data
 
-    data = sample_data(lang=words.lang)
-    write_tracker(path, data.ads, data.ledger, data.settings, data.plan)
+        data = sample_data(lang=words.lang)
+        write_tracker(path, data.ads, data.ledger, data.settings, data.plan)
     return words("cli.new.sample", ads=number(len(data.ads), 0, words.lang),
                  ledger=number(len(data.ledger), 0, words.lang))
 
@@ -221,7 +227,8 @@ def new(
     path: Path = typer.Argument(..., metavar="PATH", help="The new tracker (.xlsm; .xlsx for one without macros)."),
     sample: bool = typer.Option(False, "--sample",
                                 help="Fill it with twelve months of realistic sample data, up to last month."),
-    force: bool = typer.Option(False, "--force", help="Replace PATH if it exists."),
+    force: bool = typer.Option(False, "--force", help="Replace PATH if it exists, even if Excel's lock file is "
+                                                      "beside it (never a read-only file)."),
     lang: Optional[str] = typer.Option(None, "--lang", metavar="LANG",
                                        help="The tracker's language: en (default) or fr — its sheets, headers, "
                                             "texts and number formats (its Language setting)."),
@@ -242,11 +249,11 @@ def _steps() -> Iterator:
         yield lambda step: status.update(f"{step}…")
 
 
-def _refresh(path: Path, out_path: Path | None):
+def _refresh(path: Path, out_path: Path | None, force: bool = False):
     from .refresh import refresh as refresh_file
 
     with _steps() as progress:
-        result = refresh_file(path, out_path, progress=progress)
+        result = refresh_file(path, out_path, progress=progress, force=force, notify=_say)
     _print_problems(result.tracker.warnings)
     return result
 
@@ -277,12 +284,17 @@ def refresh(
                                        help="Refresh N trackers at a time, each in its own process. Default: one per "
                                             "core."),
     as_json: bool = typer.Option(False, "--json", help="Print the result of every file as one JSON document."),
+    force: bool = typer.Option(False, "--force", help="One tracker only: write even though Excel's lock file "
+                                                      "(~$NAME) is beside the workbook: only when Excel is not "
+                                                      "running."),
     lang: Optional[str] = LANG,
 ) -> None:
     """What the Refresh KPIs button does, without Excel: summary sheets, alerts and charts.
 
     The file is replaced atomically; the input sheets, the VBA project, the
-    button and every sheet you added are kept byte for byte.
+    button and every sheet you added are kept byte for byte.  Refused (exit
+    2) when the file is read-only or open in Excel; waits while another
+    kpi-xl command writes it.
 
     Many trackers (several PATHs, or a folder: every .xlsm and .xlsx in it)
     are refreshed in parallel, each as it would be alone, with a progress
@@ -294,11 +306,13 @@ def refresh(
     """
     lang = _run(_words, lang).lang if lang else None
     if len(paths) == 1 and not paths[0].is_dir() and not as_json:
-        result = _run(_refresh, paths[0], out_path)
+        result = _run(_refresh, paths[0], out_path, force)
         _print_refresh(result, lang)
         return
-    if out_path is not None:
-        _run(_fail, ArgumentError("--out: expected one tracker to refresh, found a folder, several PATHs or --json"))
+    if out_path is not None or force:
+        option = "--out" if out_path is not None else "--force"
+        _run(_fail, ArgumentError(f"{option}: expected one tracker to refresh, found a folder, several PATHs or "
+                                  "--json"))
     raise typer.Exit(_run(_refresh_many, paths, recursive, jobs, as_json, lang))
 
 
@@ -467,14 +481,15 @@ def portfolio(
 
 
 def _import(path: Path, files: list[Path], ads: list[Path], fec: list[Path], date: Optional[str],
-            mapping: list[str], out_path: Optional[Path], dry_run: bool):
+            mapping: list[str], out_path: Optional[Path], dry_run: bool, force: bool = False):
     from .imports import ImportOptions, import_files
 
     if not (files or ads or fec):
         raise ArgumentError("expected at least one file to import, with --ads (ad exports) or --fec (FEC files)")
     with _steps() as progress:
         return import_files(path, ImportOptions(ads=ads, fec=fec, files=files, mapping=mapping, date=date,
-                                                out=out_path, dry_run=dry_run, progress=progress))
+                                                out=out_path, dry_run=dry_run, progress=progress, force=force,
+                                                notify=_say))
 
 
 @app.command("import", cls=Command)
@@ -501,6 +516,8 @@ def import_(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                             help="Write the result here and leave the tracker as it is."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the files and count the new rows; write nothing."),
+    force: bool = typer.Option(False, "--force", help="Write even though Excel's lock file (~$NAME) is beside "
+                                                      "the workbook: only when Excel is not running."),
     lang: Optional[str] = LANG,
 ) -> None:
     """Append rows from ad exports (to Ads) and FEC files (to Ledger), skipping rows already there.
@@ -511,7 +528,7 @@ def import_(
     is kept byte for byte.
     """
     _run(_words, lang)
-    result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run)
+    result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run, force)
     _print_problems(result.warnings)
     words = texts(lang.casefold() if lang else result.language)
     # Counts are passed as numbers: each language formats them, and agrees its words with them (Texts.say_key).
@@ -552,9 +569,14 @@ def demo(
 
     words = _run(_words, lang)
     data = sample_data(lang=words.lang)
-    with _status("Writing the demo tracker…"):
-        _run(write_tracker, out_path, data.ads, data.ledger, data.settings, data.plan)
-    result = _run(_refresh, out_path, None)
+
+    def write_demo():
+        with writing(out_path, command="kpi-xl demo", notify=_say):
+            with _status("Writing the demo tracker…"):
+                write_tracker(out_path, data.ads, data.ledger, data.settings, data.plan)
+            return _refresh(out_path, None)
+
+    result = _run(write_demo)  # its refresh shows its own steps
     _print_refresh(result, words.lang)
     tracker = result.tracker
     story, before = data.story_month, data.before_story
@@ -597,14 +619,14 @@ def _print_findings(findings, words=None) -> None:
             out.print(f"  {words.say(f.meaning)}", markup=False, highlight=False, soft_wrap=True, style="dim")
 
 
-def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = None) -> int:
-    from .doctor import diagnose, language, repair
+def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = None, force: bool = False) -> int:
+    from .doctor import VBA_PART, diagnose, language, repair
 
     words = _words(lang) if lang is not None else texts(language(path) if path.is_file() else None)
     name = path.name
     try:
         with _status(f"Checking {name}…"):
-            result = repair(path, out_path) if fix else None
+            result = repair(path, out_path, force=force, notify=_say) if fix else None
             diagnosis = result.after if result else diagnose(path)
     except WorkbookError as e:  # no workbook at all: bad input, not a finding
         raise ArgumentError(str(e)) from None
@@ -619,7 +641,7 @@ def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = 
         _say(words("cli.doctor.left" if result and result.fixed else "cli.doctor.findings", file=name,
                    n=len(diagnosis.findings)))
         _print_findings(diagnosis.findings, words)
-        if diagnosis.user_code and any(f.part == "xl/vbaProject.bin" for f in diagnosis.findings):
+        if diagnosis.user_code and any(f.part == VBA_PART for f in diagnosis.findings):
             _say(words("cli.doctor.user_code", modules=", ".join(diagnosis.user_code)))
         if not fix:
             _say(words("cli.doctor.hint", file=name))
@@ -638,6 +660,8 @@ def doctor(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                             help="With --fix: write the repaired workbook here and leave PATH as "
                                                  "it is."),
+    force: bool = typer.Option(False, "--force", help="Write even though Excel's lock file (~$NAME) is beside "
+                                                      "the workbook: only when Excel is not running."),
     lang: Optional[str] = LANG,
 ) -> None:
     """Check a tracker as Excel would read it: what Excel would repair, refuse or misread, and why.
@@ -645,7 +669,7 @@ def doctor(
     Exit 0: nothing found; 1: findings (those --fix could not repair, with
     --fix); 2: the tracker's input is invalid, or the file is no workbook.
     """
-    code = _run(_doctor, path, fix, out_path, lang)
+    code = _run(_doctor, path, fix, out_path, lang, force)
     raise typer.Exit(code)
 
 

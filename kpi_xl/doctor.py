@@ -25,7 +25,6 @@ The input sheets, the tables and every sheet you added are kept as they are.
 from __future__ import annotations
 
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +33,9 @@ from lxml import etree
 
 from . import layout as L
 from .errors import InputError, Problem, WorkbookError
-from .files import atomic_path
+from .files import Notify, atomic_path, check_suffix, scratch, writing
 from .ooxml.doctor import FORMATS, VBA, VBA_BROKEN, Finding, structure
-from .ooxml.package import STYLES, WORKBOOK, read_rels, sheet_parts
+from .ooxml.package import STYLES, VBA_PART, WORKBOOK, read_rels, sheet_parts
 from .ooxml.styles import FIRST_CUSTOM_FORMAT, custom_formats
 from .ooxml.vbaproject import VbaProject, body, read_vba_project
 from .ooxml.xml import R, parse, q, serialize
@@ -45,7 +44,6 @@ from .reader import FileSource, check_setting, check_tracker
 from .schema import SETTINGS
 from .texts import Message, Sheet, all_names
 
-VBA_PART = "xl/vbaProject.bin"
 KPI_XL_MODULES = ("KpiXl", "xlwings", "Dictionary")
 """The modules kpi-xl's VBA project brings (its document modules aside)."""
 OUTPUT = Message("doctor.meaning.output")
@@ -249,44 +247,54 @@ def _replace_vba(zf: zipfile.ZipFile, replace: dict[str, bytes], fixed: list[str
     fixed.append(Message("doctor.fixed.vba"))
 
 
-def repair(path: str | Path, out: str | Path | None = None) -> Repair:
+def repair(path: str | Path, out: str | Path | None = None, *, force: bool = False,
+           notify: Notify | None = None) -> Repair:
     """Repair what can be repaired (see the module's docstring) and diagnose the result.
 
     Writes ``out`` (default: ``path``, replaced atomically) only if something
-    was repaired.  Raises :class:`~kpi_xl.errors.InputError` when missing or
+    was repaired, under the tracker's lock (:func:`kpi_xl.files.writing`:
+    refused when it is read-only or open in Excel — ``force`` passes over
+    that).  Raises :class:`~kpi_xl.errors.InputError` when missing or
     damaged output sheets need a refresh and the tracker's input is invalid.
     """
     from .refresh import refresh
 
     path = Path(path)
     target = Path(out) if out is not None else path
-    before = diagnose(path)
-    fixed: list[str] = []
-    replace: dict[str, bytes] = {}
-    with zipfile.ZipFile(path) as zf:
-        data = _fix_workbook_prefix(zf.read(WORKBOOK))
-        if data is not None:
-            replace[WORKBOOK] = data
-            fixed.append(Message("doctor.fixed.prefix"))
-        data, done = _fix_styles(zf.read(STYLES))
-        if data is not None:
-            replace[STYLES] = data
-            fixed += done
-        if _vba_needs_replacing(before) and VBA_PART in zf.NameToInfo and not before.user_code:
-            _replace_vba(zf, replace, fixed)
-        needs_refresh = any(f.meaning in (OUTPUT, FORMATS) for f in before.findings) or (
-            VBA_PART in replace and not before.input_problems)
-        if not replace and not needs_refresh:
-            return Repair([], before)
-        if before.input_problems and needs_refresh:
-            raise InputError(before.input_problems)
-        with tempfile.TemporaryDirectory(prefix="kpi_xl-doctor-") as tmp:
-            work = Path(tmp) / path.name
-            rewrite(zf, work, replace)
-            if needs_refresh:
-                added = refresh(work).added
-                fixed.append(Message("doctor.fixed.refresh_added", sheets=added) if added
-                             else Message("doctor.fixed.refresh"))
-            with atomic_path(target) as dest:
-                dest.write_bytes(work.read_bytes())
-    return Repair(fixed, diagnose(target))
+    with writing(target, sources=(path,), force=force, command="kpi-xl doctor --fix", notify=notify) as real:
+        before = diagnose(path)
+        fixed: list[str] = []
+        replace: dict[str, bytes] = {}
+        with zipfile.ZipFile(path) as zf:
+            needs_refresh = _plan_repairs(zf, before, replace, fixed)
+            if not replace and not needs_refresh:
+                return Repair([], before)
+            if before.input_problems and needs_refresh:
+                raise InputError(before.input_problems)
+            if out is not None:
+                check_suffix(target, VBA_PART in zf.NameToInfo)
+            with scratch(real, path.suffix) as work:
+                rewrite(zf, work, replace)
+                if needs_refresh:
+                    added = refresh(work).added
+                    fixed.append(Message("doctor.fixed.refresh_added", sheets=added) if added
+                                     else Message("doctor.fixed.refresh"))
+                with atomic_path(real) as dest:
+                    dest.write_bytes(work.read_bytes())
+        return Repair(fixed, diagnose(target))
+
+
+def _plan_repairs(zf: zipfile.ZipFile, before: Diagnosis, replace: dict[str, bytes], fixed: list[str]) -> bool:
+    """The parts to replace (into ``replace``, said in ``fixed``); whether the output sheets need a refresh."""
+    data = _fix_workbook_prefix(zf.read(WORKBOOK))
+    if data is not None:
+        replace[WORKBOOK] = data
+        fixed.append(Message("doctor.fixed.prefix"))
+    data, done = _fix_styles(zf.read(STYLES))
+    if data is not None:
+        replace[STYLES] = data
+        fixed += done
+    if _vba_needs_replacing(before) and VBA_PART in zf.NameToInfo and not before.user_code:
+        _replace_vba(zf, replace, fixed)
+    return any(f.meaning in (OUTPUT, FORMATS) for f in before.findings) or (
+        VBA_PART in replace and not before.input_problems)

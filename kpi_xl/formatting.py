@@ -10,6 +10,8 @@ as French typography (and CLDR) has it.
 
 from __future__ import annotations
 
+import math
+
 from .metrics import REGISTRY, Value
 
 UNDEFINED = "—"
@@ -160,11 +162,11 @@ def setting_format(kind: str, currency: str = "EUR", months: str = "months", lan
 
 
 def clean_number(value: Value) -> Value:
-    """Strip float noise for JSON (12 significant digits), keep ``None``.
+    """Strip float noise for JSON (12 significant digits), keep ``None``; a non-finite value is ``None`` too.
 
-    >>> clean_number(0.1 + 0.2), clean_number(None)
-    (0.3, None)
+    >>> clean_number(0.1 + 0.2), clean_number(None), clean_number(float("inf"))
+    (0.3, None, None)
     """
-    if value is None:
+    if value is None or not math.isfinite(value):
         return None
     return float(f"{value:.12g}")

@@ -13,15 +13,26 @@ and is checked with vectorised filters.  Only a column with a wrong-typed cell
 python-calamine, which keeps each cell's own type, to say exactly which cells
 are wrong and what they hold.
 
+What neither reader can see — an error value (``#DIV/0!``), a formula whose
+value the file does not hold, both read as blank and so as 0; a TRUE read as
+1; merged cells; hidden rows — comes from the sheets' XML, read as a byte
+stream in a second thread while fastexcel reads (:mod:`.ooxml.scan`).  The
+Settings are read through fastexcel's reader, already open, one cell each.
+
 Errors and warnings (see "Validation" in ``docs/workbook.md``):
 
-* errors — a missing table, header, or named Setting; a renamed header; text
-  where a number or date belongs (including numbers pasted as text such as
-  ``"1 234,50"`` or ``"12.5 €"``: reported, never guessed); negative or
+* errors — a missing or duplicated table, header, or named Setting; a
+  renamed header; an error value, a formula without a value, merged cells or
+  TRUE/FALSE in an input cell; text where a number or date belongs (including
+  numbers pasted as text such as ``"1 234,50"`` or ``"12.5 €"``: reported,
+  never guessed); a date Excel cannot hold (serial 0, negative, a time alone,
+  after 9999); NaN, infinity or a number beyond ±10^15; negative or
   fractional counts; negative spend; an unknown Ledger ``Type``; a row with
-  values but no date; a Setting of the wrong type.
+  values but no date; a Setting of the wrong type, a Currency that is no
+  ISO 4217 code.
 * warnings — data that is odd but can be true: more clicks than impressions
-  (clicks without impressions), customers without ad spend, a blank channel.
+  (clicks without impressions), customers without ad spend, a blank channel,
+  a hidden row, a date before 1990 or after today plus the forecast's months.
 """
 
 from __future__ import annotations
@@ -30,19 +41,44 @@ import datetime as dt
 import logging
 import math
 import re
-from collections import defaultdict
+import threading
+import zipfile
+import zlib
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 import fastexcel
 import polars as pl
-import python_calamine
 
+from .currencies import currency_code
 from .errors import InputError, Problem, WorkbookError
-from .ooxml.cells import cell_name, column_letter, parse_cell, serial_to_date
+from .ooxml.cells import (
+    EXCEL_FIRST_DAY,
+    EXCEL_LAST_DAY,
+    CellError,
+    Uncalculated,
+    cell_name,
+    column_letter,
+    parse_cell,
+    serial_to_date,
+)
 from .ooxml.package import TableInfo, read_package
 from .ooxml.rows import read_row
-from .schema import ADS, ADS_SUMS, LEDGER, LEDGER_TYPES, PLAN, SETTING_KINDS, SETTINGS, Column, Setting, TableSpec
+from .ooxml.scan import Area, Finding, SheetScan, scan_sheet
+from .schema import (
+    ADS,
+    ADS_SUMS,
+    LEDGER,
+    LEDGER_TYPES,
+    MAX_AMOUNT,
+    PLAN,
+    SETTING_KINDS,
+    SETTINGS,
+    Column,
+    Setting,
+    TableSpec,
+)
 from .texts import LANGUAGES, canonical_types, fold
 from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
 
@@ -100,10 +136,20 @@ def describe(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, str):
         return f'text "{value}"'
+    if isinstance(value, CellError):
+        return f"the error value {value.code}"
+    if isinstance(value, Uncalculated):
+        return f"the formula {value} with no value saved"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN (not a number)" if math.isnan(value) else "infinity" if value > 0 else "minus infinity"
+    if isinstance(value, float) and abs(value) >= 1e15:
+        return f"{value:.6g}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.date, dt.datetime)):
         return f"the date {value:%Y-%m-%d}"
+    if isinstance(value, dt.time):
+        return f"a time of day ({value:%H:%M}) with no date"
     return str(value)
 
 
@@ -131,8 +177,48 @@ def check_cell(kind: str, value: object) -> tuple[object, str | None]:
     if value is None or value == "":
         return None, None
     expected = f"expected {EXPECTED[kind]}, found {describe(value)}"
+    if isinstance(value, (CellError, Uncalculated)):
+        return None, expected + FIX[type(value).__name__]
     typed = _CHECKS[kind](value)
-    return (None, expected) if typed is None else (typed, None)
+    return (None, expected + _why(kind, value)) if typed is None else (typed, None)
+
+
+FIX = {
+    "CellError": " (Excel could not calculate this cell): correct its formula, or type the value",
+    "Uncalculated": (" (the program that wrote the file does not calculate): open the workbook in Excel and save "
+                     "it, or type the value"),
+    "recalc": (" (the program that wrote the file did not calculate it: the workbook asks Excel to recalculate on "
+               "opening): open the workbook in Excel and save it, or type the value"),
+}
+"""What to do about a cell that holds no value kpi-xl can use, by what it holds."""
+
+BOUND = f"{MAX_AMOUNT:,.0f}"
+
+
+def _why(kind: str, value: object) -> str:
+    """Why a number or date that looks like one is refused (empty when the found value says it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ""
+    if math.isnan(value):
+        return " (a value no spreadsheet holds)"
+    if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
+        return f" (beyond ±{BOUND}, the most a tracker holds)"
+    if kind in ("date", "month"):
+        return _serial_why(value)
+    return ""
+
+
+def _serial_why(serial: float) -> str:
+    """Why an Excel serial number is no day."""
+    if serial == 0:
+        return ' (Excel\'s day 0, shown as "1900-01-00": no day at all)'
+    if serial < 0:
+        return " (a negative serial number: no day at all)"
+    if serial < 1:
+        return " (a time of day with no date)"
+    if serial >= 2958466:
+        return " (after 9999-12-31, the last day Excel holds)"
+    return ""
 
 
 def _as_text(value: object) -> str:
@@ -151,9 +237,9 @@ def _as_type(value: object) -> str | None:
 
 def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return value if EXCEL_FIRST_DAY <= value <= EXCEL_LAST_DAY else None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
         return serial_to_date(value)  # an Excel serial number without a date format
     return None
@@ -169,6 +255,8 @@ def _as_month(value: object) -> dt.date | None:
 
 def _as_number(value: object, low: float | None = None, whole: bool = False) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    if abs(value) > MAX_AMOUNT:  # 1e308 twice sums to infinity; no tracker holds a quadrillion
         return None
     if (low is not None and value < low) or (whole and not float(value).is_integer()):
         return None
@@ -190,7 +278,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
 # --- Settings ------------------------------------------------------------------
 
 SETTING_EXPECTED = {
-    "currency": "a currency code (EUR, USD…)",
+    "currency": "an ISO 4217 currency code (EUR, USD…) or a symbol such as €",
     "name": "a name of at most 100 characters",
     "money": "a number",
     "date": "a date",
@@ -220,25 +308,43 @@ def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
         if setting.default is not None:
             return setting.default, None
         return None, expected
+    if isinstance(value, (CellError, Uncalculated)):
+        return None, expected + FIX[type(value).__name__]
     if kind.value == "text":
-        # A name may be typed as a number ("1664"); a currency code may not.
-        text = value.strip() if isinstance(value, str) else _as_text(value) if kind.name == "name" else ""
-        if kind.choices:
-            return (text.casefold(), None) if text.casefold() in kind.choices else (None, expected)
-        return (text, None) if kind.low <= len(text) <= kind.high else (None, expected)
+        return _check_currency(value, expected) if kind.name == "currency" else _check_text(kind, value, expected)
     if kind.value == "date":
         day, error = check_cell("date", value) if not isinstance(value, str) else (None, expected)
+        if isinstance(value, dt.datetime) and value < dt.datetime(1900, 1, 1):  # calamine's serial 0 is 1899-12-31
+            serial = (value - dt.datetime(1899, 12, 31)).total_seconds() / 86400
+            return None, f"expected {SETTING_EXPECTED[kind.name]}, found {describe(serial)}{_serial_why(serial)}"
         if error or day < kind.low:
-            return None, expected
+            return None, expected + _why("date", value)
         return day, None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None, expected
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or abs(value) > MAX_AMOUNT:
+        return None, expected + _why("number", value)
     value = float(value)
     if (kind.low is not None and value < kind.low) or (kind.high is not None and value > kind.high):
         return None, expected
     if kind.value == "whole":
         return (int(value), None) if value.is_integer() else (None, expected)
     return value, None
+
+
+def _check_text(kind, value: object, expected: str) -> tuple[object, str | None]:
+    # A name may be typed as a number ("1664"); a currency code may not.
+    text = value.strip() if isinstance(value, str) else _as_text(value) if kind.name == "name" else ""
+    if kind.choices:
+        return (text.casefold(), None) if text.casefold() in kind.choices else (None, expected)
+    return (text, None) if kind.low <= len(text) <= kind.high else (None, expected)
+
+
+def _check_currency(value: object, expected: str) -> tuple[object, str | None]:
+    """An ISO 4217 code (``eur`` is EUR) or a symbol that names one currency (``€``)."""
+    if not isinstance(value, str):
+        return None, expected
+    code, why = currency_code(value)
+    return (code, None) if code else (None, f"{expected}: {why}")
 
 
 def read_settings(source: "Source", problems: Problems) -> Settings:
@@ -251,8 +357,10 @@ def read_settings(source: "Source", problems: Problems) -> Settings:
                              f'expected a named cell "{setting.name}", found none (Formulas › Name Manager)')
             continue
         if isinstance(found, str):  # the name exists but is not one cell
+            deleted = " (its cell was deleted)" if "#REF!" in found else ""
             problems.add(f"Settings ({setting.name})",
-                         f'expected the name "{setting.name}" to point at one cell, found "{found}"')
+                         f'expected the name "{setting.name}" to point at one cell, found "{found}"{deleted}: in '
+                         f"Formulas › Name Manager, point it at its cell on Settings")
             continue
         where, raw = found
         value, error = check_setting(setting, raw)
@@ -270,9 +378,20 @@ def _resolve_headers(spec: TableSpec, table: TableInfo, problems: Problems) -> d
 
     A header may be written in any language of :mod:`kpi_xl.texts` (``Spend``
     or ``Dépense HT``), case, accents and spaces aside; one table in two
-    languages is a problem (its headers say two different things).
+    languages is a problem (its headers say two different things), and so are
+    two columns of one header (which one would count?).
     """
-    by_key = {fold(c): c for c in table.columns}
+    known = {fold(words.header(spec.name, h)) for h in spec.headers for words in LANGUAGES.values()}
+    by_key: dict[str, str] = {}
+    for i, c in enumerate(table.columns):
+        key = fold(c)
+        if key in by_key and key in known:
+            first = table.header_cell(by_key[key])
+            problems.add(f"{table.sheet}!{cell_name(table.first_row, table.first_col + i)} ({c})",
+                         f'expected one column "{c}" in table {table.name}, found a second one (the first is '
+                         f"{table.sheet}!{first}): rename or delete one")
+            return None
+        by_key.setdefault(key, c)
     found: dict[str, str] = {}
     languages: dict[str, set[str]] = {}
     missing = []
@@ -284,7 +403,6 @@ def _resolve_headers(spec: TableSpec, table: TableInfo, problems: Problems) -> d
             continue
         found[header] = by_key[key]
         languages[found[header]] = {lang for lang, k in names.items() if k == key}
-    known = {fold(words.header(spec.name, h)) for h in spec.headers for words in LANGUAGES.values()}
     for position, header in missing:
         _report_missing_header(spec, table, position, header, known, problems)
     if missing:
@@ -380,8 +498,15 @@ class Source(Protocol):
         reference as text when the name is not a single cell."""
 
 
+def _quiet_fastexcel() -> logging.Logger:
+    """fastexcel logs a warning for every all-blank column (an empty table, a blank setting): not news to a user."""
+    return logging.getLogger("fastexcel.types.dtype")
+
+
 class FileSource:
-    """A workbook file: metadata from the zip, tables through fastexcel, single cells through python-calamine."""
+    """A workbook file: metadata from the zip, tables and Settings through fastexcel, what fastexcel cannot see
+    (error values, formulas without a value, hidden rows, merges) from the sheets' XML (:mod:`.ooxml.scan`),
+    in a second thread while fastexcel reads; python-calamine only for the cell-by-cell slow path."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -389,14 +514,76 @@ class FileSource:
         try:
             self.reader = fastexcel.read_excel(path)
         except Exception as e:  # fastexcel raises its own error classes, and OSError
-            raise WorkbookError(f"{path}: cannot read the workbook: {e}") from None
-        self._book: python_calamine.CalamineWorkbook | None = None
+            raise WorkbookError(f"{path}: cannot read the workbook: {_damage(path, e)}") from None
+        self._book = None
         self._grids: dict[str, list[list]] = {}
+        self._scans: dict[str, SheetScan] = {}
+        self._scan_error: Exception | None = None
+        self._thread: threading.Thread | None = None
+        self._settings: dict[tuple[str, int, int], object] | None = None
+        self._pending: set[str] = set()  # tables whose header row the second thread reads
+        self._headers: dict[str, object] = {}
+        self._ready = threading.Condition()
+
+    # -- what fastexcel cannot see, read beside it ----------------------------------------------
+
+    def prefetch(self, names: list[str]) -> None:
+        """Start reading, in a second thread, these tables' header rows (see :meth:`header_cells`), then scanning
+        their sheets (see :meth:`findings`), while this thread reads the values."""
+        areas: dict[str, list[Area]] = defaultdict(list)
+        tables = [t for t in (self.table(n) for n in names) if t is not None and t.sheet in self.package.sheets]
+        for t in tables:
+            areas[self.package.sheets[t.sheet]].append(
+                Area(t.first_row + t.header_rows, t.last_row - t.totals_rows, t.first_col,
+                     t.first_col + len(t.columns) - 1))
+        self._pending = {t.name for t in tables if t.header_rows}
+        self._thread = threading.Thread(target=self._scan_all, args=(tables, dict(areas)), daemon=True)
+        self._thread.start()
+
+    def _scan_all(self, tables: list[TableInfo], areas: dict[str, list[Area]]) -> None:
+        # The header rows first: the reader needs them before each table's values.  A header's shared strings may
+        # come after a million labels, which costs a read of the strings part: done here, beside the first table.
+        for t in tables:
+            try:
+                found = self._read_header(t)
+            except Exception as e:  # noqa: BLE001 - handed to the reader's thread, which raises it
+                found = e
+            with self._ready:
+                self._headers[t.name] = found
+                self._ready.notify_all()
+        part = ""
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                for part, where in areas.items():
+                    self._scans[part] = _complete(self.path, scan_sheet(zf, part, where, self.package.recalc))
+        except WorkbookError as e:
+            self._scan_error = e
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError) as e:
+            self._scan_error = WorkbookError(f"{self.path}: {part} cannot be read ({e}): the file is damaged; "
+                                             "restore a backup, or open it in Excel, which may repair it")
+
+    def wait(self) -> None:
+        """Wait for the second thread, which may still hold the file open (Windows would not let it be replaced)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def findings(self, table: TableInfo) -> SheetScan | None:
+        """What the scan found on the table's sheet (waiting for it); None when it was not asked for."""
+        if self._thread is None:
+            self.prefetch([table.name])
+        self._thread.join()
+        if self._scan_error is not None:
+            raise self._scan_error
+        return self._scans.get(self.package.sheets.get(table.sheet, ""))
+
+    # -- tables -------------------------------------------------------------------------------
 
     def _grid(self, sheet: str) -> list[list]:
         """Every cell of a sheet from A1, with each cell's own type ('' for blank)."""
         if sheet not in self._grids:
             if self._book is None:
+                import python_calamine  # the slow path only: opening the workbook again costs 0.3 s at 1M rows
+
                 self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
             self._grids[sheet] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         return self._grids[sheet]
@@ -407,21 +594,36 @@ class FileSource:
     def tables(self) -> list[TableInfo]:
         return list(self.package.tables.values())
 
+    @property
+    def duplicates(self) -> tuple[tuple[str, str], ...]:
+        return self.package.duplicates
+
     def load(self, table: TableInfo, columns: list[str]) -> pl.DataFrame:
-        # fastexcel logs a warning for every all-blank column (an empty table): not news to a user.
-        log = logging.getLogger("fastexcel.types.dtype")
+        log = _quiet_fastexcel()
         level = log.level
         log.setLevel(logging.ERROR)
         try:
             frame = self.reader.load_table(table.name, schema_sample_rows=None, use_columns=columns).to_polars()
         except fastexcel.FastExcelError as e:
-            raise WorkbookError(f"{table.sheet}: cannot read table {table.name}: {e}") from None
+            part = self.package.sheets.get(table.sheet, "")
+            raise WorkbookError(f"{self.path}: cannot read table {table.name} (sheet {table.sheet}): "
+                                f"{_damage(self.path, e, part)}") from None
         finally:
             log.setLevel(level)
         return frame
 
     def header_cells(self, table: TableInfo) -> list[object] | None:
         """The table's header row as the sheet holds it, read from the file (None when it cannot be)."""
+        if table.name not in self._pending:
+            return self._read_header(table)
+        with self._ready:
+            self._ready.wait_for(lambda: table.name in self._headers)
+        found = self._headers[table.name]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def _read_header(self, table: TableInfo) -> list[object] | None:
         part = self.package.sheets.get(table.sheet)
         return read_row(self.path, part, table.first_row, table.first_col, len(table.columns)) if part else None
 
@@ -433,17 +635,102 @@ class FileSource:
             row = rows[r] if r < len(rows) else ()
             yield i, (row[col] if col < len(row) else None)
 
+    # -- Settings -----------------------------------------------------------------------------
+
     def setting(self, name: str) -> tuple[str, object] | str | None:
         defined = self.package.name(name)
         if defined is None:
             return None
         cell = defined.single_cell()
         if defined.sheet not in self.package.sheets or cell is None:
-            return f"{defined.sheet}!{defined.ref}"
-        grid = self._grid(defined.sheet)
+            return f"{defined.sheet}!{defined.ref}" if defined.sheet else defined.ref
         row, col = cell
-        raw = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
-        return f"{defined.sheet}!{cell_name(row, col)}", (None if raw == "" else raw)
+        if self._settings is None:
+            self._settings = self._setting_findings()
+        odd = self._settings.get((defined.sheet, row, col))
+        value = odd if odd is not None else self._cell(defined.sheet, row, col)
+        return f"{defined.sheet}!{cell_name(row, col)}", value
+
+    def _setting_findings(self) -> dict[tuple[str, int, int], object]:
+        """The named Settings cells that hold an error value or a formula without a value."""
+        cells: dict[str, list[Area]] = defaultdict(list)
+        for setting in SETTINGS:
+            defined = self.package.name(setting.name)
+            cell = defined.single_cell() if defined is not None else None
+            if cell is not None and defined.sheet in self.package.sheets:
+                cells[defined.sheet].append(Area(cell[0], cell[0], cell[1], cell[1]))
+        out: dict[tuple[str, int, int], object] = {}
+        with zipfile.ZipFile(self.path) as zf:
+            for sheet, areas in cells.items():
+                scan = _complete(self.path, scan_sheet(zf, self.package.sheets[sheet], areas, self.package.recalc))
+                for f in scan.findings:
+                    out[(sheet, f.row, f.col)] = _odd_value(f)
+        return {k: v for k, v in out.items() if v is not None}
+
+    def _cell(self, sheet: str, row: int, col: int) -> object:
+        """One cell, typed as fastexcel types it (text, number, date, boolean; None when blank).
+
+        The workbook is already open in fastexcel, with its shared strings: a
+        one-cell read costs nothing, where opening it again would cost 0.3 s at a million rows.
+        """
+        log = _quiet_fastexcel()
+        level = log.level
+        log.setLevel(logging.ERROR)
+        try:
+            frame = self.reader.load_sheet(sheet, header_row=None, skip_rows=row, n_rows=1,
+                                           use_columns=column_letter(col), schema_sample_rows=1).to_polars()
+        except fastexcel.InvalidParametersError:  # past the sheet's last row or column: a blank cell
+            return None
+        except fastexcel.FastExcelError as e:
+            part = self.package.sheets.get(sheet, "")
+            raise WorkbookError(f"{self.path}: cannot read sheet {sheet}: {_damage(self.path, e, part)}") from None
+        finally:
+            log.setLevel(level)
+        if frame.height == 0 or frame.width == 0:
+            return None
+        value = frame.item(0, 0)
+        return None if value == "" else value
+
+
+def _complete(path: Path, scan: SheetScan) -> SheetScan:
+    """The scan of a whole part; a part cut short is damage, not a sheet that ends early."""
+    if not scan.complete:
+        raise WorkbookError(f"{path}: {scan.part} is not well-formed XML (it is cut short: it does not end as a "
+                            "worksheet ends): the file is damaged; restore a backup, or open it in Excel, which may "
+                            "repair it")
+    return scan
+
+
+def _odd_value(finding: Finding) -> object:
+    """The value standing for a cell the scan found: an error, a formula without a value."""
+    if finding.kind == "error":
+        return CellError(finding.text)
+    if finding.kind in ("uncached", "recalc"):
+        return Uncalculated(finding.text)
+    if finding.kind == "boolean":
+        return finding.text == "TRUE"
+    return None
+
+
+def _damage(path: Path, error: Exception, part: str = "") -> str:
+    """fastexcel's message, with the part of the package that is not well-formed XML when one is."""
+    from xml.etree import ElementTree as ET
+
+    parts = [part] if part else []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts += [n for n in zf.namelist() if n.endswith((".xml", ".rels")) and n not in parts]
+            for name in parts:
+                try:
+                    with zf.open(name) as f:
+                        for _ in ET.iterparse(f):
+                            pass
+                except ET.ParseError as e:
+                    return (f"{name} is not well-formed XML ({e}): the file is damaged; restore a backup, or open "
+                            "it in Excel, which may repair it")
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as e:
+        return f"the file is damaged ({e}); restore a backup, or open it in Excel, which may repair it"
+    return str(error)
 
 
 _TYPED = {"date": pl.Date, "month": pl.Date, "text": pl.String, "ledger_type": pl.String}
@@ -472,14 +759,29 @@ def _to_typed(s: pl.Series, kind: str) -> pl.Series | None:
     return None
 
 
-def read_table(source: Source, spec: TableSpec, problems: Problems) -> pl.DataFrame | None:
-    """One input table as a typed frame (headers as in ``spec``, plus ``_row``), or None after reporting."""
+PLAUSIBLE_FROM = dt.date(1990, 1, 1)
+"""Dates before this day are read but warned about (a typo for this century?)."""
+
+
+def read_table(source: Source, spec: TableSpec, problems: Problems,
+               latest: dt.date | None = None) -> pl.DataFrame | None:
+    """One input table as a typed frame (headers as in ``spec``, plus ``_row``), or None after reporting.
+
+    ``latest`` is the last plausible day (today plus the forecast horizon): a later date is a warning.
+    """
     found = find_table(source, spec, problems)
     if found is None:
         return None
     table, headers = found
     n = max(table.data_rows, 0)
-    frame = source.load(table, [headers[h] for h in spec.headers]).head(n)  # no totals row
+    try:
+        frame = source.load(table, [headers[h] for h in spec.headers]).head(n)  # no totals row
+    except WorkbookError:
+        # fastexcel stops at some error values (#SPILL!, #NAME? in a text column): name them, if they are why
+        if any(_report_findings(source, table, spec, headers, problems).values()):
+            return None
+        raise
+    skip = _report_findings(source, table, spec, headers, problems)  # read meanwhile, in the second thread
     if frame.height < n:  # a reader may stop at the last non-blank row
         frame = pl.concat([frame, pl.DataFrame(
             [pl.Series(c, [None] * (n - frame.height), dtype=frame.schema[c]) for c in frame.columns])])
@@ -489,14 +791,16 @@ def read_table(source: Source, spec: TableSpec, problems: Problems) -> pl.DataFr
         actual = headers[col.header]
         typed = _to_typed(frame[actual], col.kind)
         if typed is None:
-            typed = _slow_column(source, table, col, actual, problems)
+            typed = _slow_column(source, table, col, actual, problems, skip[col.header])
+        elif col.kind in ("date", "month"):
+            typed = _check_day_range(frame[actual], typed, table, col.header, actual, problems, skip[col.header])
         columns[col.header] = typed.alias(col.header)
     typed_frame = pl.DataFrame(columns).with_row_index("_row")
     # Rows where every column of ours is blank are skipped (Excel tables keep
     # blank lines; a grown table often ends with some).
     blank = pl.all_horizontal(pl.col(h).is_null() for h in spec.headers)
     typed_frame = typed_frame.filter(~blank)
-    _check_rows(spec, table, headers, typed_frame, problems)
+    _check_rows(spec, table, headers, typed_frame, problems, skip, latest)
     return _canonical_types(spec, typed_frame)
 
 
@@ -519,15 +823,133 @@ def _column_where(table: TableInfo, actual: str, header: str) -> str:
     return f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({header})"
 
 
+def _report_findings(source: Source, table: TableInfo, spec: TableSpec, headers: dict[str, str],
+                     problems: Problems) -> dict[str, set[int]]:
+    """Report what the sheet's XML holds that fastexcel reads as blank; the data rows of each column reported."""
+    skip: dict[str, set[int]] = {h: set() for h in spec.headers}
+    scan = source.findings(table) if hasattr(source, "findings") else None
+    if scan is None:
+        return skip
+    ours = {actual: header for header, actual in headers.items()}
+    first = table.first_row + table.header_rows
+    hidden: list[int] = []
+    for f in scan.findings:
+        if not (first <= f.row <= table.last_row - table.totals_rows):
+            continue
+        if f.kind == "hidden":
+            hidden.append(f.row)
+        elif f.kind == "merged":
+            _report_merge(table, f, ours, problems, skip)
+        else:
+            j = f.col - table.first_col
+            header = ours.get(table.columns[j]) if 0 <= j < len(table.columns) else None
+            if header is not None and _report_cell(table, spec, header, headers[header], f, problems):
+                skip[header].add(f.row - first)
+    listed = Counter((f.kind, f.col) for f in scan.findings)
+    for (kind, col), n in scan.counts.items():  # the scan lists a few hundred of each kind per column
+        j = col - table.first_col
+        header = ours.get(table.columns[j]) if 0 <= j < len(table.columns) else None
+        if kind not in ("hidden", "merged", "boolean") and header is not None and n > listed[(kind, col)]:
+            problems.count_more((table.name, header, kind, "error"), n - listed[(kind, col)],
+                                _column_where(table, headers[header], header))
+    _report_hidden(table, hidden, scan.counts[("hidden", -1)], problems)
+    return skip
+
+
+def _report_cell(table: TableInfo, spec: TableSpec, header: str, actual: str, f: Finding,
+                 problems: Problems) -> bool:
+    """Report one cell the scan found; whether it was one to report (a TRUE in a text column is not)."""
+    kind = next(c.kind for c in spec.columns if c.header == header)
+    value = _odd_value(f)
+    if f.kind == "boolean":
+        if kind == "text":
+            return False
+        message = (f"expected {EXPECTED[kind]}, found {describe(value)} (a logical value, which Excel's own sums "
+                   "leave out): type the number, or clear the cell")
+    elif f.kind == "recalc":
+        message = f"expected {EXPECTED[kind]}, found the formula {value}, whose value this file does not hold" \
+                  + FIX["recalc"]
+    else:
+        message = f"expected {EXPECTED[kind]}, found {describe(value)}" + FIX[type(value).__name__]
+    problems.add(f"{table.sheet}!{cell_name(f.row, f.col)} ({header})", message,
+                 group=(table.name, header, f.kind, "error"), column=_column_where(table, actual, header))
+    return True
+
+
+def _report_merge(table: TableInfo, f: Finding, ours: dict[str, str], problems: Problems,
+                  skip: dict[str, set[int]]) -> None:
+    first = table.first_row + table.header_rows
+    cols = [ours[c] for j, c in enumerate(table.columns) if c in ours and f.col <= table.first_col + j <= f.last_col]
+    if not cols:
+        return
+    problems.add(f"{table.sheet}!{f.text} ({', '.join(cols)})",
+                 "expected one value in each cell, found cells merged into one (all but its first cell read as "
+                 "blank): unmerge them (Home › Merge & Center) and type each value",
+                 group=(table.name, "merge", "merged", "error"), column=f"{table.sheet}!{f.text}")
+    for header in cols:
+        skip[header].update(range(f.row - first, f.last_row - first + 1))
+
+
+def _report_hidden(table: TableInfo, rows: list[int], total: int, problems: Problems) -> None:
+    """Hidden rows still count in every KPI: a warning per run of consecutive rows."""
+    runs: list[list[int]] = []
+    for r in sorted(rows):
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    a, b = column_letter(table.first_col), column_letter(table.first_col + len(table.columns) - 1)
+    for r0, r1 in runs:
+        n = r1 - r0 + 1
+        what = "a hidden row" if n == 1 else f"{n} hidden rows"
+        problems.add(f"{table.sheet}!{a}{r0 + 1}:{b}{r1 + 1} ({'hidden row' if n == 1 else 'hidden rows'})",
+                     f"{what}, counted in every KPI like the others (hiding a row does not leave it out): delete "
+                     "the rows you want left out, or unhide them", "warning",
+                     group=(table.name, "", "hidden", "warning"), column=f"{table.sheet}!{a}:{b}")
+    if total > len(rows):
+        problems.count_more((table.name, "", "hidden", "warning"), total - len(rows), f"{table.sheet}!{a}:{b}")
+
+
+_MS_PER_DAY = 86_400_000
+_UNIX_SERIAL = 25_569  # Excel's serial number of 1970-01-01
+_MS_FIRST = (dt.date(1900, 1, 1) - dt.date(1970, 1, 1)).days * _MS_PER_DAY
+_MS_AFTER_LAST = (2_958_466 - _UNIX_SERIAL) * _MS_PER_DAY  # 10000-01-01, which Python's dates cannot hold
+_MS_DAY_ZERO = _MS_FIRST - _MS_PER_DAY  # calamine reads serial 0 (and times with no date) as 1899-12-31
+
+
+def _check_day_range(raw: pl.Series, typed: pl.Series, table: TableInfo, header: str, actual: str,
+                     problems: Problems, skip: set[int]) -> pl.Series:
+    """Dates Excel cannot hold — serial 0, negative serials, a time with no date, past 9999 — as errors."""
+    if raw.dtype.base_type() not in (pl.Datetime, pl.Date):
+        return typed
+    ms = raw.cast(pl.Datetime("ms")).cast(pl.Int64)
+    bad = ms.is_not_null() & ((ms < _MS_FIRST) | (ms >= _MS_AFTER_LAST))
+    if not bad.any():
+        return typed
+    rows = bad.arg_true()
+    group, column = (table.name, header, "day-range", "error"), _column_where(table, actual, header)
+    for i in rows.head(MAX_LISTED).to_list():
+        value = ms[i]
+        serial = (value - _MS_DAY_ZERO) / _MS_PER_DAY if value < _MS_FIRST else value / _MS_PER_DAY + _UNIX_SERIAL
+        problems.add(f"{table.sheet}!{table.cell(i, actual)} ({header})",
+                     f"expected a date from 1900-01-01 to 9999-12-31, found {describe(float(round(serial, 6)))}"
+                     f"{_serial_why(serial)}", group=group, column=column)
+        skip.add(i)
+    if rows.len() > MAX_LISTED:
+        problems.count_more(group, rows.len() - MAX_LISTED, column)
+    return typed.scatter(rows, _PLACEHOLDER["date"])
+
+
 def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
-                 problems: Problems) -> pl.Series:
+                 problems: Problems, skip: set[int]) -> pl.Series:
     values = []
     for i, raw in source.raw_column(table, actual):
         value, error = check_cell(col.kind, raw)
-        if error:
+        if error and i not in skip:
             where = f"{table.sheet}!{table.cell(i, actual)} ({actual})"
             problems.add(where, error, group=(table.name, col.header, "type", "error"),
                          column=_column_where(table, actual, actual))
+        if error:
             # A wrong cell still makes its row non-blank, so a row holding only
             # it is not skipped; its value never reaches a sum (we stop first).
             value = _PLACEHOLDER.get(col.kind, 0.0)
@@ -536,7 +958,10 @@ def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
 
 
 def _report(problems: Problems, table: TableInfo, header: str, actual: str, rows: pl.DataFrame,
-            message: Callable[[dict], str], severity: str = "error", kind: str = "") -> None:
+            message: Callable[[dict], str], severity: str = "error", kind: str = "",
+            skip: set[int] = frozenset()) -> None:
+    if skip:
+        rows = rows.filter(~pl.col("_row").is_in(list(skip)))
     column = _column_where(table, actual, actual)
     group = (table.name, header, kind, severity)
     for row in rows.head(MAX_LISTED).iter_rows(named=True):
@@ -546,44 +971,85 @@ def _report(problems: Problems, table: TableInfo, header: str, actual: str, rows
         problems.count_more(group, rows.height - MAX_LISTED, column)
 
 
+def _out_of_bounds(c: pl.Expr) -> pl.Expr:
+    """A number no tracker holds: NaN, ±infinity, or beyond ±:data:`~kpi_xl.schema.MAX_AMOUNT`."""
+    return c.is_nan() | c.is_infinite() | (c.abs() > MAX_AMOUNT)
+
+
+def _check_numbers(col: Column, table: TableInfo, actual: str, frame: pl.DataFrame, problems: Problems,
+                   skip: set[int]) -> None:
+    c = pl.col(col.header)
+    h = col.header
+    big = frame.filter(_out_of_bounds(c))
+    _report(problems, table, h, actual, big,
+            lambda r: f"expected {EXPECTED[col.kind]}, found {describe(r[h])}{_why(col.kind, r[h])}",
+            kind="bound", skip=skip)
+    ok = ~_out_of_bounds(c)
+    if col.kind == "count":
+        bad = frame.filter(ok & ((c < 0) | (c != c.floor())))
+        _report(problems, table, h, actual, bad,
+                lambda r: f"expected a whole number ≥ 0, found {describe(r[h])}", kind="count", skip=skip)
+    elif col.kind == "money":
+        bad = frame.filter(ok & (c < 0))
+        _report(problems, table, h, actual, bad,
+                lambda r: f"expected a number ≥ 0, found {describe(r[h])}", kind="money", skip=skip)
+
+
+def _check_days(col: Column, table: TableInfo, actual: str, frame: pl.DataFrame, problems: Problems,
+                skip: set[int], latest: dt.date | None) -> None:
+    c = pl.col(col.header)
+    h = col.header
+    bad = frame.filter(c.is_null())
+    _report(problems, table, h, actual, bad,
+            lambda r, k=col.kind: f"expected {EXPECTED[k]}, found a blank cell (the row has other values)",
+            kind="blank-date", skip=skip)
+    old = frame.filter(c.is_not_null() & (c < PLAUSIBLE_FROM) & (c > _PLACEHOLDER["date"]))
+    _report(problems, table, h, actual, old,
+            lambda r: f"{r[h]:%Y-%m-%d} is before {PLAUSIBLE_FROM.year}: a typo? It counts in its month",
+            "warning", "date-old", skip=skip)
+    if latest is not None:
+        late = frame.filter(c > latest)
+        horizon = ("beyond the forecast: left out of it" if col.kind == "month"
+                   else "a typo? It counts in its month")
+        _report(problems, table, h, actual, late,
+                lambda r: f"{r[h]:%Y-%m-%d} is after {latest:%Y-%m-%d} (today plus the forecast's months): "
+                          f"{horizon}", "warning", "date-late", skip=skip)
+
+
 def _check_rows(spec: TableSpec, table: TableInfo, headers: dict[str, str], frame: pl.DataFrame,
-                problems: Problems) -> None:
+                problems: Problems, skip: dict[str, set[int]] | None = None, latest: dt.date | None = None) -> None:
+    skip = skip or {h: set() for h in spec.headers}
     for col in spec.columns:
         c = pl.col(col.header)
         actual = headers[col.header]
         if col.kind in ("date", "month"):
-            bad = frame.filter(c.is_null())
-            _report(problems, table, col.header, actual, bad,
-                    lambda r, k=col.kind: f"expected {EXPECTED[k]}, found a blank cell (the row has other values)",
-                    kind="blank-date")
-        elif col.kind == "count":
-            bad = frame.filter((c < 0) | (c != c.floor()))
-            _report(problems, table, col.header, actual, bad,
-                    lambda r, h=col.header: f"expected a whole number ≥ 0, found {describe(r[h])}", kind="count")
-        elif col.kind == "money":
-            bad = frame.filter(c < 0)
-            _report(problems, table, col.header, actual, bad,
-                    lambda r, h=col.header: f"expected a number ≥ 0, found {describe(r[h])}", kind="money")
+            _check_days(col, table, actual, frame, problems, skip[col.header], latest)
+        elif col.kind in ("count", "money", "signed_money"):
+            _check_numbers(col, table, actual, frame, problems, skip[col.header])
         elif col.kind == "ledger_type":
             known = c.is_in([v for v in frame[col.header].unique().to_list() if v is not None and _as_type(v)])
             bad = frame.filter(c.is_null() | ~known)
             _report(problems, table, col.header, actual, bad,
                     lambda r, h=col.header: f"expected {EXPECTED['ledger_type']}, found {describe(r[h])}",
-                    kind="type")
+                    kind="type", skip=skip[col.header])
     if spec is ADS:
-        h = headers
-        z = lambda name: pl.col(name).fill_null(0)  # noqa: E731 - a blank number counts as 0
-        odd = frame.filter(z("Clicks") > z("Impressions"))
-        _report(problems, table, "Clicks", h["Clicks"], odd,
-                lambda r: f"{describe(r['Clicks'] or 0)} clicks but {describe(r['Impressions'] or 0)} impressions "
-                          "(clicks without impressions: check the export)", "warning", "clicks>impr")
-        odd = frame.filter((z("Customers") > 0) & (z("Spend") == 0))
-        _report(problems, table, "Customers", h["Customers"], odd,
-                lambda r: f"{describe(r['Customers'])} customers but no spend on this row "
-                          "(counted, but they make the cost per customer look lower)", "warning", "cust-no-spend")
-        odd = frame.filter(pl.col("Channel").is_null() | (pl.col("Channel").str.strip_chars() == ""))
-        _report(problems, table, "Channel", h["Channel"], odd,
-                lambda r: "a blank channel (the row counts in totals but in no channel)", "warning", "channel")
+        _check_ads(table, headers, frame, problems)
+
+
+def _check_ads(table: TableInfo, headers: dict[str, str], frame: pl.DataFrame, problems: Problems) -> None:
+    h = headers
+    z = lambda name: pl.col(name).fill_null(0)  # noqa: E731 - a blank number counts as 0
+    odd = frame.filter(z("Clicks") > z("Impressions"))
+    _report(problems, table, "Clicks", h["Clicks"], odd,
+            lambda r: f"{describe(r['Clicks'] or 0)} clicks but {describe(r['Impressions'] or 0)} impressions "
+                      "(clicks without impressions: check the export)", "warning", "clicks>impr")
+    odd = frame.filter((z("Customers") > 0) & (z("Spend") == 0))
+    _report(problems, table, "Customers", h["Customers"], odd,
+            lambda r: f"{describe(r['Customers'])} customers but no spend on this row "
+                      "(counted, but they make the cost per customer look lower)", "warning", "cust-no-spend")
+    odd = frame.filter(pl.col("Channel").is_null() | (pl.col("Channel").str.strip_chars() == ""))
+    _report(problems, table, "Channel", h["Channel"], odd,
+            lambda r: "a blank channel (the row counts in totals but in no channel)", "warning", "channel")
 
 
 def _ads_frame(frame: pl.DataFrame | None) -> pl.DataFrame:
@@ -602,14 +1068,29 @@ def _ledger_frame(frame: pl.DataFrame | None) -> pl.DataFrame:
                         pl.col("Amount").alias("amount"))
 
 
-def check_source(source: Source) -> tuple[Tracker | None, list[Problem]]:
+def latest_plausible_day(today: dt.date | None, months: int) -> dt.date:
+    """The last day of the month ``months`` after today's: later dates are warned about."""
+    today = today or dt.date.today()
+    month = today.year * 12 + today.month - 1 + months + 1
+    return dt.date(month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def check_source(source: Source, today: dt.date | None = None) -> tuple[Tracker | None, list[Problem]]:
     """Validate a source: (tracker, warnings) when valid, (None, every problem) when not."""
     problems = Problems()
+    names = [ADS.name, LEDGER.name] + ([PLAN.name] if source.table(PLAN.name) else [])
+    if hasattr(source, "prefetch"):
+        source.prefetch(names)  # what fastexcel cannot see is read beside it
+    for where, message in getattr(source, "duplicates", ()):
+        problems.add(where, message)
     settings = read_settings(source, problems)
-    ads = read_table(source, ADS, problems)
-    ledger = read_table(source, LEDGER, problems)
+    latest = latest_plausible_day(today, settings.forecast_months)
+    ads = read_table(source, ADS, problems, latest)
+    ledger = read_table(source, LEDGER, problems, latest)
     # Plan is optional: trackers made before the forecast have none.
-    plan = read_table(source, PLAN, problems) if source.table(PLAN.name) else None
+    plan = read_table(source, PLAN, problems, latest) if source.table(PLAN.name) else None
+    if hasattr(source, "wait"):
+        source.wait()
     found = problems.finish()
     if problems.has_errors:
         return None, found

@@ -9,12 +9,15 @@
    added are copied byte for byte; written to a temporary file beside the
    target and moved over it (:mod:`kpi_xl.files`), so a crash leaves the old
    file or the new one, never half of one.
+
+All four steps run under the tracker's lock (:func:`kpi_xl.files.writing`):
+the tracker is read after it is taken, so a refresh never writes over rows an
+import added meanwhile, and no other writer drops the refresh's output.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +27,8 @@ import xlsxwriter
 
 from . import layout as L
 from .errors import InputError
-from .files import atomic_path
-from .ooxml.package import sheet_parts
+from .files import Notify, atomic_path, check_suffix, scratch, writing
+from .ooxml.package import has_macros, sheet_parts
 from .ooxml.transplant import replace_sheets
 from .reader import FileSource, check_source
 from .report import Block, Chart, Report, Rule, build_report, write_report
@@ -48,8 +51,10 @@ class FileReportWriter:
 
     def __init__(self, path: Path, settings: Settings, button: bool, words: Texts,
                  sheet_names: dict[str, str] | None = None):
+        # in_memory: XlsxWriter would otherwise stage each part in the system's temporary folder, where a kill
+        # would leave them; the scratch workbook itself is beside the tracker, where the next writer cleans up.
         self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                                  "strings_to_urls": False})
+                                                  "strings_to_urls": False, "in_memory": True})
         self.fmt = Formats(self.wb, settings.currency, words)
         self.settings, self.button, self.words = settings, button, words
         self.names = sheet_names or {name: words.sheet(name) for name in L.OUTPUT_SHEETS}
@@ -134,36 +139,39 @@ def sheet_names(present: list[str], words: Texts) -> dict[str, str]:
     return out
 
 
-def has_macros(path: Path) -> bool:
-    with zipfile.ZipFile(path) as z:
-        return "xl/vbaProject.bin" in z.NameToInfo
-
-
 def refresh(path: str | Path, out: str | Path | None = None, today: dt.date | None = None,
-            progress: Callable[[str], None] | None = None) -> RefreshResult:
+            progress: Callable[[str], None] | None = None, *, force: bool = False,
+            notify: Notify | None = None) -> RefreshResult:
     """Refresh a tracker file in place (or write the refreshed copy to ``out``).
 
     Raises :class:`~kpi_xl.errors.InputError` with every problem, having
-    written nothing, when the input is invalid.
+    written nothing, when the input is invalid;
+    :class:`~kpi_xl.files.WriteRefused` when the target must not be written
+    (read-only, open in Excel — ``force`` passes over that —, another writer
+    busy for too long).  ``notify`` is told when the refresh waits for
+    another writer.
     """
     path = Path(path)
     say = progress or (lambda _: None)
-    say(f"Reading {path.name}")
-    tracker, problems = check_source(FileSource(path))
-    if tracker is None:
-        raise InputError(problems)
-    say("Computing the summaries")
-    words = texts(tracker.settings.language)
-    report = build_report(tracker, today, words)
     target = Path(out) if out is not None else path
-    with zipfile.ZipFile(path) as zf:
-        names = sheet_names(list(sheet_parts(zf)), words)
-    with tempfile.TemporaryDirectory(prefix="kpi_xl-") as tmp:
-        scratch = Path(tmp) / "output.xlsx"
-        write_output_sheets(scratch, tracker, report, has_macros(path), words, names)
-        say(f"Writing {target.name}")
-        with atomic_path(target) as dest:
-            added = replace_sheets(path, scratch, [names[n] for n in L.OUTPUT_SHEETS], dest,
-                                   order=tuple(names[n] for n in L.SHEETS),
-                                   code_names={names[n]: c for n, c in L.CODE_NAMES.items()})
+    with writing(target, sources=(path,), force=force, command="kpi-xl refresh", notify=notify) as real:
+        say(f"Reading {path.name}")
+        tracker, problems = check_source(FileSource(path), today)
+        if tracker is None:
+            raise InputError(problems)
+        macros = has_macros(path)
+        if out is not None:
+            check_suffix(target, macros)
+        say("Computing the summaries")
+        words = texts(tracker.settings.language)
+        report = build_report(tracker, today, words)
+        with zipfile.ZipFile(path) as zf:
+            names = sheet_names(list(sheet_parts(zf)), words)
+        with scratch(real, ".xlsx") as sheets:
+            write_output_sheets(sheets, tracker, report, macros, words, names)
+            say(f"Writing {target.name}")
+            with atomic_path(real) as dest:
+                added = replace_sheets(path, sheets, [names[n] for n in L.OUTPUT_SHEETS], dest,
+                                       order=tuple(names[n] for n in L.SHEETS),
+                                       code_names={names[n]: c for n, c in L.CODE_NAMES.items()})
     return RefreshResult(target, tracker, report, added)

@@ -444,7 +444,7 @@ def build_workbook(path: str | Path, ads: Iterable[Mapping] = (), ledger: Iterab
     if macros is None:
         macros = Path(path).suffix.lower() == ".xlsm"
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                         "strings_to_urls": False})
+                                         "strings_to_urls": False, "in_memory": True})  # no debris in TMPDIR
     properties = {"title": words("properties.title"), "subject": words("properties.subject"),
                   "comments": words("properties.comments")}
     if created is not None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import os
+import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Callable
 
@@ -126,3 +129,109 @@ def pre_forecast_tracker(path: Path) -> Path:
     del wb.defined_names["ForecastMonths"]
     wb.save(path)
     return path
+
+
+# --- damaging a tracker the way other programs do: its XML, cell by cell ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def sample_tracker_bytes(tmp_path_factory) -> bytes:
+    """``kpi-xl new --sample`` pinned to :data:`SAMPLE_END`, as bytes: each test writes its own copy."""
+    from kpi_xl.sample import sample_data
+
+    data = sample_data(SAMPLE_END)
+    path = write_tracker(tmp_path_factory.mktemp("sample") / "t.xlsm", data.ads, data.ledger, data.settings,
+                         data.plan, created=dt.datetime(2026, 1, 1))
+    return path.read_bytes()
+
+
+def rewrite_part(path: Path, part: str | Callable[[zipfile.ZipFile], str], change: Callable[[bytes], bytes]) -> Path:
+    """Replace one part of a workbook package by ``change(its bytes)``; every other entry is copied as it is.
+
+    ``part`` is a part name, or a function of the zip that returns one (:func:`sheet_part`).
+    """
+    path = Path(path)
+    with zipfile.ZipFile(path) as z:
+        name = part(z) if callable(part) else part
+        entries = [(info, change(z.read(info.filename)) if info.filename == name else z.read(info.filename))
+                   for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in entries:
+            out.writestr(info, data)
+    return path
+
+
+def sheet_part(sheet: str) -> Callable[[zipfile.ZipFile], str]:
+    from kpi_xl.ooxml.package import sheet_parts
+
+    return lambda z: sheet_parts(z)[sheet]
+
+
+def num(value: object) -> tuple[str, str]:
+    """A number cell's (attributes, body), as another program may write it (``1e308``, ``NaN``, ``INF`` too)."""
+    return "", f"<v>{value}</v>"
+
+
+def text(value: str) -> tuple[str, str]:
+    return ' t="inlineStr"', f"<is><t>{html.escape(value, quote=False)}</t></is>"
+
+
+def error(code: str, formula: str | None = "1/0") -> tuple[str, str]:
+    """A cell holding an Excel error value, with the formula that gave it (or none: a pasted value)."""
+    return ' t="e"', (f"<f>{html.escape(formula, quote=False)}</f>" if formula else "") + f"<v>{html.escape(code)}</v>"
+
+
+def formula(f: str, value: object = None) -> tuple[str, str]:
+    """A formula cell; ``value`` None: no value saved (what a program that does not calculate writes)."""
+    return "", f"<f>{html.escape(f, quote=False)}</f>" + ("" if value is None else f"<v>{value}</v>")
+
+
+def set_cells(path: Path, sheet: str, cells: dict[str, tuple[str, str]]) -> Path:
+    """Set cells of a sheet in its XML, keeping each cell's style: ``{"F5": error("#DIV/0!")}``."""
+    from kpi_xl.ooxml.cells import column_index, parse_cell
+
+    def change(data: bytes) -> bytes:
+        xml = data.decode("utf-8")
+        for ref, (attrs, body) in cells.items():
+            old = re.search(rf'<c r="{ref}"([^>]*?)(?:/>|>.*?</c>)', xml, re.S)
+            style = re.search(r'\ss="\d+"', old.group(1)).group(0) if old and re.search(r'\ss="\d+"', old.group(1)) \
+                else ""
+            new = f'<c r="{ref}"{style}{attrs}>{body}</c>' if body else f'<c r="{ref}"{style}{attrs}/>'
+            if old:
+                xml = xml[:old.start()] + new + xml[old.end():]
+                continue
+            row, col = parse_cell(ref)
+            m = re.search(rf'<row r="{row + 1}"[^>]*?(/?)>', xml)
+            if m is None:  # a new row, after the ones before it
+                later = [r for r in re.finditer(r'<row r="(\d+)"', xml) if int(r.group(1)) > row + 1]
+                at = later[0].start() if later else xml.index("</sheetData>")
+                xml = xml[:at] + f'<row r="{row + 1}">{new}</row>' + xml[at:]
+                continue
+            if m.group(1):
+                xml = xml[:m.start()] + m.group(0)[:-2] + f">{new}</row>" + xml[m.end():]
+                continue
+            end = xml.index("</row>", m.end())
+            after = [c for c in re.finditer(r'<c r="([A-Z]+)\d+"', xml[m.end():end]) if column_index(c.group(1)) > col]
+            at = m.end() + after[0].start() if after else end
+            xml = xml[:at] + new + xml[at:]
+        return xml.encode("utf-8")
+
+    return rewrite_part(path, sheet_part(sheet), change)
+
+
+def set_row(path: Path, sheet: str, row: int, attrs: str) -> Path:
+    """Add attributes to a row element (1-based ``row``): ``hidden="1"``."""
+    return rewrite_part(path, sheet_part(sheet), lambda d: re.sub(
+        rf'<row r="{row}"'.encode(), f'<row r="{row}" {attrs}'.encode(), d, count=1))
+
+
+def after_sheet_data(path: Path, sheet: str, xml: str) -> Path:
+    """Insert XML right after a sheet's cells (merges, protection)."""
+    return rewrite_part(path, sheet_part(sheet), lambda d: d.replace(b"</sheetData>", b"</sheetData>" + xml.encode(),
+                                                                     1))
+
+
+def files_in(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (relative name → SHA-256): what a refused command must leave as it found it."""
+    return {str(p.relative_to(folder)): (digest(p) if p.is_file() else "folder")
+            for p in sorted(Path(folder).rglob("*"))}

@@ -8,15 +8,16 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 import kpi_xl
-from kpi_xl import batch
+from kpi_xl import batch, files
 from kpi_xl.batch import BAD_INPUT, ERROR, LOCKED, NOT_TRACKER, REFRESHED, Found, find_trackers, refresh_many
-from kpi_xl.errors import ArgumentError, WorkbookError
+from kpi_xl.errors import ArgumentError
 from kpi_xl.refresh import refresh
 
 from .clients import BROKEN, BROKEN_PROBLEMS, NOT_A_TRACKER, TRACKERS, copy_clients, make_clients
@@ -127,28 +128,46 @@ def test_a_tracker_open_in_excel_or_libreoffice_is_skipped_and_left_alone(client
     assert not any(line.startswith(str(clients / lock)) for line in result.stdout.splitlines())  # no tracker
 
 
-def test_a_lock_error_raised_by_the_write_is_a_skip_too(clients, monkeypatch):
-    """When writes take a lock of their own (issue 14), its error class goes in LOCK_ERRORS."""
+def test_a_tracker_another_kpi_xl_command_keeps_writing_is_skipped(clients, monkeypatch):
+    """The write's own lock (kpi_xl.files): a refresh that waited longer than files.LOCK_WAIT gives up; skipped."""
+    held, release = threading.Event(), threading.Event()
 
-    class Locked(WorkbookError):
-        pass
+    def holder():
+        with files.locked(clients / "alpha.xlsm", "kpi-xl import"):
+            held.set()
+            release.wait(10)
 
-    def locked(path, *args, **kwargs):
-        raise Locked(f"{path} is locked by another refresh")
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait(10)
+    monkeypatch.setattr(files, "LOCK_WAIT", 0.2)
+    before = digest(clients / "alpha.xlsm")
+    try:
+        result = refresh_many([clients / "alpha.xlsm", clients / "gamma.xlsm"], jobs=1)
+    finally:
+        release.set()
+        thread.join()
+    assert [r.status for r in result.results] == [LOCKED, REFRESHED]
+    assert "kpi-xl import (process" in result.results[0].message
+    assert "is writing it, and has been for over 0 s" in result.results[0].message
+    assert digest(clients / "alpha.xlsm") == before and result.exit_code == 2
 
-    monkeypatch.setattr(batch, "LOCK_ERRORS", (Locked,))
-    monkeypatch.setattr("kpi_xl.refresh.refresh", locked)
-    result = refresh_many([clients / "alpha.xlsm"], jobs=1)
-    assert [(r.status, r.message) for r in result.results] == [
-        (LOCKED, f"{clients / 'alpha.xlsm'} is locked by another refresh")]
-    assert result.exit_code == 2
+
+def test_one_tracker_open_in_libreoffice_is_refused_not_written(clients):
+    (clients / ".~lock.alpha.xlsm#").write_bytes(b"owner")
+    before = digest(clients / "alpha.xlsm")
+    result = run_cli("refresh", clients / "alpha.xlsm")
+    assert result.exit_code == 2, result.output
+    assert "alpha.xlsm: open in LibreOffice (its lock file .~lock.alpha.xlsm# is beside it)" in result.stderr
+    assert digest(clients / "alpha.xlsm") == before
+    assert run_cli("refresh", clients / "alpha.xlsm", "--force").exit_code == 0
 
 
 def test_a_damaged_file_is_an_error_and_the_others_are_still_refreshed(clients):
     (clients / "damaged.xlsm").write_bytes(b"PK\x03\x04 not really a zip")
     result = run_cli("refresh", clients, "--jobs", 2)
     assert result.exit_code == 1, result.output
-    assert f"{clients / 'damaged.xlsm'}: not an Excel workbook (.xlsx or .xlsm)" in result.stderr
+    assert f"{clients / 'damaged.xlsm'}: a damaged workbook: the file is cut short or corrupt" in result.stderr
     assert "3 refreshed" in result.stderr and "1 failed" in result.stderr
 
 

@@ -154,3 +154,13 @@ def test_the_button_refreshes_a_french_tracker_in_french(tmp_path):
     pnl = book.sheets["Compte de résultat"]
     assert pnl.formats[(OUTPUT_HEADER_ROW + 2, 2)] == '#,##0.00 "€";-#,##0.00 "€"'
     assert pnl.formats[(OUTPUT_HEADER_ROW + 2, 1)] == "[$-40C]mmmm yyyy"
+
+
+def test_an_error_cell_in_the_open_workbook_is_refused_not_read_as_zero(sample_file):
+    book = fake_book_from_file(sample_file)
+    book.sheets["Ads"].cells[(5, 6)] = "#DIV/0!"  # what xlwings gives with err_to_str=True
+    book.sheets["Settings"].cells[(5, 2)] = "#REF!"
+    assert refresh_book(book, today=TODAY) is None
+    message = "\n".join(book.app.alerts[0])
+    assert "Ads!F5 (Spend): expected a number ≥ 0, found the error value #DIV/0!" in str(message)
+    assert "Settings!B5 (OpeningCash): expected a number, found the error value #REF!" in str(message)

@@ -226,9 +226,9 @@ def test_a_ledger_sheet_that_cannot_be_read_stops_an_ads_import(tmp_path):
     before = digest(broken)
     kpis = run_cli("kpis", broken)
     result = run_cli("import", broken, "--ads", google(tmp_path, ["Enabled,Search,100,5,EUR,10.00"]))
-    assert result.exit_code == kpis.exit_code == 1
+    assert result.exit_code == kpis.exit_code == 2
     assert result.stderr == kpis.stderr
-    assert result.stderr.startswith("error: Ledger: cannot read table Ledger:")
+    assert result.stderr.startswith(f"error: {broken}: {part} is not well-formed XML")
     assert digest(broken) == before
 
 

@@ -215,7 +215,7 @@ def test_import_files_takes_an_options_record_or_its_fields(tmp_path):
     steps: list[str] = []
     result = import_files(tracker, ImportOptions(ads=[export], date="2026-03-02", dry_run=True, progress=steps.append))
     assert (result.added("Ads"), result.written) == (1, False)
-    assert steps == ["Reading t.xlsx", "Reading g.csv", "Checking t.xlsx"]
+    assert steps == ["Reading g.csv", "Reading t.xlsx", "Checking t.xlsx"]  # the tracker last: under its lock
     assert import_files(tracker, ads=[export], date=D(2026, 3, 2)).added("Ads") == 1
     with pytest.raises(TypeError):
         import_files(tracker, ImportOptions(), ads=[export])

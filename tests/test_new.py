@@ -33,7 +33,7 @@ def test_new_refuses_to_replace_a_file_unless_forced(tmp_path):
     path = tmp_path / "mine.xlsm"
     path.write_bytes(b"my own work")
     result = run_cli("new", path, "--sample")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == f"error: {path} exists already: pass --force to replace it\n"
     assert path.read_bytes() == b"my own work"
     result = run_cli("new", path, "--force")

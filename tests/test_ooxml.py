@@ -85,3 +85,19 @@ def test_refreshing_again_gives_the_same_bytes_and_styles_do_not_grow(tmp_path):
     # Only the new number changes: in the sheet, and in the chart's cached values.
     assert sorted(n for n in a if a[n] != c.get(n)) == ["xl/charts/chart1.xml", "xl/worksheets/sheet3.xml"]
     assert openpyxl.load_workbook(thrice)["P&L"]["B2"].value == 7000.0
+
+
+def test_shared_strings_are_found_by_index_in_the_raw_bytes(tmp_path):
+    """A header's strings may come after a million labels: counted in the bytes, only the wanted ones parsed."""
+    from kpi_xl.ooxml.rows import shared_strings_at
+
+    sst = ('<?xml version="1.0" encoding="UTF-8"?><x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/'
+           '2006/main" count="3">' + "".join(f"<x:si><x:t>label {i}</x:t></x:si>" for i in range(300_000))
+           + '<x:si><x:r><x:t>Sp</x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t xml:space="preserve">end </x:t></x:r>'
+           "<x:rPh><x:t>ignored</x:t></x:rPh></x:si><x:si><x:t>A &amp; B</x:t></x:si></x:sst>")
+    path = tmp_path / "s.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", sst)
+    with zipfile.ZipFile(path) as z:
+        assert shared_strings_at(z, {0, 299_999, 300_000, 300_001, 400_000}) == {
+            0: "label 0", 299_999: "label 299999", 300_000: "Spend ", 300_001: "A & B"}

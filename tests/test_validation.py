@@ -106,7 +106,7 @@ def test_settings_of_the_wrong_type(hand_tracker):
 
     edit_workbook(hand_tracker, damage)
     assert_rejected(hand_tracker, [
-        "Settings!B4 (Currency): expected a currency code (EUR, USD…), found 12",
+        "Settings!B4 (Currency): expected an ISO 4217 currency code (EUR, USD…) or a symbol such as €, found 12",
         'Settings!B6 (OpeningDate): expected a date, found text "tomorrow"',
         "Settings!B10 (MinCTR): expected a percentage (e.g. 1%), found 1.5",
         "Settings!B12 (ReserveMonths): expected a number of months ≥ 0, found -1",
@@ -173,12 +173,12 @@ def test_bad_arguments_and_unreadable_files(hand_tracker, tmp_path):
     not_a_workbook = tmp_path / "notes.xlsx"
     not_a_workbook.write_text("hello")
     result = run_kpis(not_a_workbook)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {not_a_workbook}: not an Excel workbook")
 
     result = run_kpis(tmp_path / "missing.xlsm")
-    assert result.exit_code == 1
-    assert result.stderr.strip() == f"error: {tmp_path / 'missing.xlsm'}: no such file"
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'missing.xlsm'}: no such file: check the name and the folder"
 
 
 def test_unknown_channel_is_a_warning(hand_tracker):

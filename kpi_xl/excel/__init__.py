@@ -9,6 +9,11 @@ small fake of those objects.
 
 The **Refresh KPIs** button's macro runs :func:`refresh_from_excel` through
 xlwings' ``RunPython`` (the name is embedded in the workbook's VBA: keep it).
+
+The button takes no file lock (:mod:`kpi_xl.files`): it writes into the
+workbook Excel holds open, and Excel's save is the write.  While the
+workbook is open, Excel's own lock file (``~$NAME``) makes every kpi-xl
+file writer refuse, so the two never write the same file.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 import polars as pl
 
 from ..errors import Problem
+from ..ooxml.cells import ERROR_VALUES, CellError
 from ..ooxml.package import TableInfo
 from ..reader import check_source
 from ..schema import SETTINGS
@@ -46,21 +47,31 @@ def _address(address: str) -> str:
     return address.replace("$", "")
 
 
+def _cell(value: Any) -> Any:
+    """A cell's value, with Excel's error values (read as text) made :class:`CellError`."""
+    return CellError(value) if isinstance(value, str) and value in ERROR_VALUES else value
+
+
 def snapshot(book: Any) -> Snapshot:
     """Copy a live workbook's tables and named Settings cells (xlwings ``Book``).
 
     The xlwings API used — and so all a fake needs — is: ``book.sheets`` →
     ``sheet.name``, ``sheet.tables`` → ``table.name``, ``table.show_headers``,
-    ``table.show_totals``, ``table.range.address``, ``table.range.options(ndim=2).value``;
+    ``table.show_totals``, ``table.range.address``, ``table.range.options(ndim=2, err_to_str=True).value``;
     ``book.names[name]`` → ``.refers_to``, ``.refers_to_range`` →
-    ``.sheet.name``, ``.address``, ``.count``, ``.value``.
+    ``.sheet.name``, ``.address``, ``.count``, ``.options(err_to_str=True).value``.
+
+    Error cells come as their text (``err_to_str``: xlwings would read them
+    as blank, so 0) and become :class:`~kpi_xl.ooxml.cells.CellError`, which
+    the reader refuses as it does in a file.
     """
     snap = Snapshot()
     for sheet in book.sheets:
         for table in sheet.tables:
             rng = table.range
             snap.tables[table.name.casefold()] = TableSnapshot(
-                table.name, sheet.name, _address(rng.address), rng.options(ndim=2).value or [],
+                table.name, sheet.name, _address(rng.address),
+                [[_cell(v) for v in row] for row in rng.options(ndim=2, err_to_str=True).value or []],
                 1 if table.show_headers else 0, 1 if table.show_totals else 0,
             )
     for setting in SETTINGS:
@@ -77,7 +88,7 @@ def snapshot(book: Any) -> Snapshot:
         if rng.count != 1:
             snap.settings[setting.name.casefold()] = where
         else:
-            snap.settings[setting.name.casefold()] = (where, rng.value)
+            snap.settings[setting.name.casefold()] = (where, _cell(rng.options(err_to_str=True).value))
     return snap
 
 

@@ -27,6 +27,7 @@ import still matches on the next.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 from collections import Counter
@@ -35,8 +36,9 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from ..errors import ArgumentError, InputError, Problem, WorkbookError
-from ..files import atomic_path
+from ..files import atomic_path, check_suffix, writing
 from ..ooxml.cells import serial_to_date
+from ..ooxml.package import has_macros
 from ..reader import FileSource, Problems, check_source, find_table
 from ..schema import ADS, LEDGER, TableSpec
 from ..texts import Message, Texts, texts
@@ -64,7 +66,9 @@ class ImportOptions:
     mapping (``["6226=Variable cost"]``); ``date`` is the day to put the rows
     of an ad report without dates on; ``out`` writes the result there and
     leaves the tracker alone; ``dry_run`` checks and counts without writing;
-    ``progress`` is told each step.
+    ``progress`` is told each step; ``force`` writes although Excel's lock
+    file is beside the target; ``notify`` is told when the import waits for
+    another writer.
     """
 
     ads: Sequence[str | Path] = ()
@@ -75,6 +79,8 @@ class ImportOptions:
     out: str | Path | None = None
     dry_run: bool = False
     progress: Progress | None = None
+    force: bool = False  # write even though Excel's lock file is beside the tracker
+    notify: Progress | None = None  # told when the import waits for another writer of the tracker
 
     def step(self, text: str) -> None:
         if self.progress is not None:
@@ -136,23 +142,28 @@ def import_files(path: str | Path, options: ImportOptions | None = None, **field
     path = Path(path)
     overrides, day = parse_mapping(options.mapping), _day(options.date)
     if path.is_dir():
-        raise WorkbookError(f"{path} is a folder")
-    options.step(f"Reading {path.name}")
-    source = FileSource(path)
+        raise WorkbookError(f"{path}: a folder, not a workbook: name the tracker file inside it")
     exports, problems = read_exports(options, day, overrides)
-    options.step(f"Checking {path.name}")
-    tracker, found = check_source(source)
-    if tracker is None:
-        problems.extend(found)
-    else:
-        problems.extend(check_currencies(exports, tracker.settings.currency, _currency_cell(source)))
-    if problems:
-        raise InputError(problems)
-    appends, summaries = plan_rows(source, exports)
-    _in_language(appends, texts(tracker.settings.language))
-    written = _write(path, options, appends, source)
-    return ImportResult(Path(options.out) if options.out is not None else path, summaries, written, found,
-                        tracker.settings.language, tracker.settings.currency)
+    target = Path(options.out) if options.out is not None else path
+    lock = (contextlib.nullcontext(target) if options.dry_run else
+            writing(target, sources=(path,), force=options.force, command="kpi-xl import", notify=options.notify))
+    with lock:  # the tracker is read under its lock: rows another writer adds meanwhile are not lost
+        options.step(f"Reading {path.name}")
+        source = FileSource(path)
+        options.step(f"Checking {path.name}")
+        tracker, found = check_source(source)
+        if tracker is None:
+            problems.extend(found)
+        else:
+            problems.extend(check_currencies(exports, tracker.settings.currency, _currency_cell(source)))
+        if problems:
+            raise InputError(problems)
+        if options.out is not None and not options.dry_run:
+            check_suffix(target, has_macros(path))
+        appends, summaries = plan_rows(source, exports)
+        _in_language(appends, texts(tracker.settings.language))
+        written = _write(path, options, appends, source)
+    return ImportResult(target, summaries, written, found, tracker.settings.language, tracker.settings.currency)
 
 
 def _in_language(appends: dict[str, Append], words: Texts) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 """Day 0 of Excel's serial dates (1900 system, with its 29 February 1900 folded in)."""
@@ -71,3 +72,32 @@ def date_to_serial(day: dt.date) -> int:
     46083
     """
     return (day - EXCEL_EPOCH).days
+
+
+EXCEL_FIRST_DAY = dt.date(1900, 1, 1)
+EXCEL_LAST_DAY = dt.date(9999, 12, 31)
+"""The first and last day an Excel date can be (serial numbers 1 and 2,958,465)."""
+
+ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+                "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!")
+"""Excel's error values: what a cell holds when its formula fails (or a value pasted from one)."""
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell holding one of Excel's error values (``#DIV/0!``): never a number, a date or a text."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class Uncalculated:
+    """A formula cell whose value the file does not hold (written by a program that does not calculate)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return "=" + self.formula

@@ -44,8 +44,8 @@ def read_row(path: str | Path, part: str, row: int, first_col: int, count: int) 
             if 0 <= col < count:
                 kind = re.search(r'\bt="(\w+)"', m.group(1))
                 found[col] = (kind.group(1) if kind else "n", m.group(2) or "")
-        shared = [int(v) for k, body in found.values() if k == "s" and (v := _v(body)) is not None and v.isdigit()]
-        strings = _shared_strings(zf, max(shared)) if shared else []
+        shared = {int(v) for k, body in found.values() if k == "s" and (v := _v(body)) is not None and v.isdigit()}
+        strings = shared_strings_at(zf, shared)
         return [_value(*found[i], strings) if i in found else None for i in range(count)]
 
 
@@ -54,15 +54,14 @@ def _v(body: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _value(kind: str, body: str, strings: list[str]) -> object:
+def _value(kind: str, body: str, strings: dict[int, str]) -> object:
     if kind == "inlineStr":
         return html.unescape("".join(_T.findall(body)))
     v = _v(body)
     if v is None:
         return None
     if kind == "s":
-        i = int(v)
-        return strings[i] if i < len(strings) else None
+        return strings.get(int(v))
     if kind in ("str", "e"):
         return html.unescape(v)
     try:
@@ -99,21 +98,67 @@ def _row_xml(zf: zipfile.ZipFile, part: str, r: int) -> str | None:
             buf += decoder.decode(chunk, final=eof)
 
 
-def _shared_strings(zf: zipfile.ZipFile, last: int) -> list[str]:
-    """The shared strings 0 … ``last``, read as a stream (a big tracker has millions of them)."""
-    out: list[str] = []
+def shared_strings_at(zf: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
+    """The shared strings of these indexes, read as a byte stream.
+
+    A big tracker has a million shared strings, and the ones a header row
+    needs may come last (a writer numbers them in the order it met them):
+    the ``<si>`` elements are counted in the raw bytes, and only the wanted
+    ones are parsed, so the cost is one inflate of the part.
+    """
+    out: dict[int, str] = {}
+    if not wanted:
+        return out
     try:
-        with zf.open("xl/sharedStrings.xml") as f:
-            for _, elem in ET.iterparse(f, events=("end",)):
-                if elem.tag != f"{{{NS['m']}}}si":
-                    continue
-                out.append(_si_text(elem))
-                elem.clear()
-                if len(out) > last:
-                    break
+        f = zf.open("xl/sharedStrings.xml")
     except KeyError:
-        pass
+        return out
+    last, seen, buf, close = max(wanted), 0, b"", None
+    with f:
+        while seen <= last:
+            chunk = f.read(1 << 20)
+            if close is None:
+                m = re.search(rb"<(?:([A-Za-z_][\w.-]*):)?sst\b", chunk[:4096])
+                p = m.group(1) + b":" if m and m.group(1) else b""
+                opens, close = (b"<" + p + b"si>", b"<" + p + b"si "), b"</" + p + b"si>"
+            buf += chunk
+            cut = buf.rfind(close) if chunk else len(buf)
+            if cut < 0:
+                continue
+            cut = cut + len(close) if chunk else cut
+            block, buf = buf[:cut], buf[cut:]
+            n = block.count(opens[0]) + block.count(opens[1])
+            if any(seen <= w < seen + n for w in wanted):
+                _parse_wanted(block, seen, wanted, opens, close, out)
+            seen += n
+            if not chunk:
+                break
     return out
+
+
+def _parse_wanted(block: bytes, seen: int, wanted: set[int], opens: tuple[bytes, bytes], close: bytes,
+                  out: dict[int, str]) -> None:
+    """Parse the wanted ``<si>`` elements of a block whose first ``<si>`` is number ``seen``."""
+    pattern = re.compile(re.escape(opens[0]) + b"|" + re.escape(opens[1]))
+    starts = [m.start() for m in pattern.finditer(block)]
+    for k, start in enumerate(starts):
+        if seen + k in wanted:
+            end = starts[k + 1] if k + 1 < len(starts) else len(block)
+            xml = block[start:end]
+            stop = xml.find(close)
+            element = xml[:stop + len(close)] if stop >= 0 else xml
+            try:
+                out[seen + k] = _si_text(ET.fromstring(_declare(element)))
+            except ET.ParseError:
+                out[seen + k] = ""
+
+
+def _declare(element: bytes) -> bytes:
+    """A ``<si>`` element cut out of its part, with its namespaces declared again so that it parses alone."""
+    m = re.match(rb"<(?:([A-Za-z_][\w.-]*):)?si\b", element)
+    prefix = m.group(1) if m else None
+    decl = (b' xmlns:' + prefix + b'="' if prefix else b' xmlns="') + NS["m"].encode() + b'"'
+    return element[:m.end()] + decl + element[m.end():] if m else element
 
 
 def _si_text(si: ET.Element) -> str:
