@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from . import analysis
-from .errors import ArgumentError, InputError, KpiXlError, Problem
+from .errors import ArgumentError, InputError, KpiXlError, Problem, WorkbookError
 from .files import Busy, open_elsewhere
 from .formatting import clean_number
 from .layout import PORTFOLIO_TOTAL_IDS, TARGETS
@@ -148,6 +148,7 @@ class FileResult:
     message: str = ""  # why it was skipped or failed
     added: tuple[str, ...] = ()  # output sheets the tracker lacked (a refresh added them)
     language: str | None = None  # the tracker's Language, when it was read
+    unusable: bool = False  # an error because the file cannot be used (damaged, missing, read-only): exit 2, not 1
 
     def as_json(self) -> dict[str, Any]:
         return {"file": str(self.path), "result": self.status, "latest_month": self.latest_month,
@@ -157,14 +158,15 @@ class FileResult:
 
 
 def exit_code(results: Iterable[FileResult]) -> int:
-    """1 if any file failed (an error), else 2 if any had bad input or was skipped as locked, else 0.
+    """As one command's: 1 if any file failed unexpectedly, else 2 if any had bad input, was skipped as locked or
+    could not be used (damaged, missing, not a workbook, read-only: an error that is the file's), else 0.
 
     A folder's workbooks that are no trackers do not count.
     """
-    statuses = {r.status for r in results}
-    if ERROR in statuses:
+    results = list(results)
+    if any(r.status == ERROR and not r.unusable for r in results):
         return 1
-    return 2 if statuses & {BAD_INPUT, LOCKED} else 0
+    return 2 if any(r.status in (BAD_INPUT, LOCKED) or r.unusable for r in results) else 0
 
 
 def _error(path: Path, e: BaseException) -> FileResult:
@@ -172,7 +174,7 @@ def _error(path: Path, e: BaseException) -> FileResult:
     message = message.removeprefix(f"{path}: ")  # the record names the file already
     if os.environ.get("KPI_XL_DEBUG"):
         message += "\n" + "".join(traceback.format_exception(e))
-    return FileResult(path, ERROR, message=message)
+    return FileResult(path, ERROR, message=message, unusable=isinstance(e, WorkbookError))
 
 
 def _invalid(item: Found, problems: Sequence[Problem]) -> FileResult:

@@ -5,8 +5,8 @@ written), an argument is bad, the file is no usable workbook, or the write
 was refused (read-only, open in Excel, another writer busy); 1 any other
 failure.  No traceback reaches a user (set ``KPI_XL_DEBUG=1`` to see one).
 Many trackers at once (``refresh PATH…``, ``portfolio``): 0 when every
-tracker was done, 2 when any had bad input (or was open elsewhere), 1 when
-any failed.
+tracker was done, 2 when any had bad input, was open elsewhere or could not
+be used (as one command would say), 1 when any failed unexpectedly.
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def _write_new(path: Path, sample: bool, force: bool, lang: str | None) -> str:
     if path.is_dir():
         raise WorkbookError(f"{path}: a folder, not a workbook: name a file inside it")
     words = _words(lang)
-    with writing(path, force=force, command="kpi-xl new", notify=_say):
+    with writing(path, force=force, command="kpi-xl new", notify=_say, offers=("--force",)):
         if path.exists() and not force:
             raise WorkbookError(f"{path} exists already: pass --force to replace it")
         if not sample:
@@ -301,8 +301,8 @@ def refresh(
     bar, then one line each: refreshed; bad input (nothing written to it,
     every problem listed); skipped, open in Excel; not a tracker (a folder's
     other workbooks, left alone); or error. Exit 0: every tracker refreshed;
-    2: some had bad input or were open elsewhere (the others are refreshed);
-    1: an error.
+    2: some had bad input, were open elsewhere or could not be used (damaged,
+    missing, read-only; the others are refreshed); 1: an unexpected error.
     """
     lang = _run(_words, lang).lang if lang else None
     if len(paths) == 1 and not paths[0].is_dir() and not as_json:
@@ -473,8 +473,9 @@ def portfolio(
     targets, and one total per currency (never across currencies). Months:
     every KPI of every month of every tracker, an Excel Table for a pivot
     table or Power Query. Problems: the files not read, and why. Exit 0:
-    every tracker read; 2: some had bad input (listed, the workbook still
-    written); 1: an error.
+    every tracker read; 2: some had bad input or could not be used (listed,
+    the workbook still written), or the portfolio file is open in Excel; 1:
+    an unexpected error.
     """
     lang = _run(_words, lang).lang if lang else None
     raise typer.Exit(_run(_portfolio, paths, out_path, recursive, jobs, as_json, lang))
@@ -571,7 +572,7 @@ def demo(
     data = sample_data(lang=words.lang)
 
     def write_demo():
-        with writing(out_path, command="kpi-xl demo", notify=_say):
+        with writing(out_path, command="kpi-xl demo", notify=_say, offers=()):
             with _status("Writing the demo tracker…"):
                 write_tracker(out_path, data.ads, data.ledger, data.settings, data.plan)
             return _refresh(out_path, None)

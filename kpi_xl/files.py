@@ -112,9 +112,14 @@ def _excel_user(owner: Path) -> str:
     return f" by {name}" if name.isprintable() and name else ""
 
 
-def check_writable(target: Path, force: bool = False) -> None:
-    """Refuse a write nobody should make (see the module's docstring); nothing is written either way."""
+def check_writable(target: Path, force: bool = False, command: str = "kpi-xl",
+                   offers: tuple[str, ...] = ("--force", "--out")) -> None:
+    """Refuse a write nobody should make (see the module's docstring); nothing is written either way.
+
+    ``offers``: the options of ``command`` a message may suggest (``kpi-xl demo`` has neither).
+    """
     folder = target.parent
+    out = " with --out" if "--out" in offers else ""
     if not folder.is_dir():
         raise WriteRefused(f"{target}: the folder {folder} does not exist: create it first, or write elsewhere")
     if target.is_dir():
@@ -124,22 +129,23 @@ def check_writable(target: Path, force: bool = False) -> None:
         if not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(target, os.W_OK):
             raise WriteRefused(f"{target}: read-only (its permissions forbid writing it), so kpi-xl leaves it as it "
                                "is: make it writable (Windows: Properties › untick Read-only; elsewhere: chmod u+w) "
-                               "and run the command again, or write a copy elsewhere with --out")
+                               "and run the command again" + (", or write a copy elsewhere with --out" if out else ""))
     owner = open_elsewhere(target)
-    if owner is not None and not force and owner.name.startswith("~$"):
-        raise WriteRefused(
-            f"{target}: open in Excel{_excel_user(owner)} (its lock file {owner.name} is beside it): close it in "
-            "Excel first, or Excel's next save would overwrite what kpi-xl writes (or kpi-xl what you typed); in "
-            f"Excel, the Refresh KPIs button does the refresh. If Excel is not running, delete {owner.name} or pass "
-            "--force")
     if owner is not None and not force:
+        anyway = " or pass --force" if "--force" in offers else ""
+        if owner.name.startswith("~$"):
+            button = " in Excel, the Refresh KPIs button does the refresh." if command == "kpi-xl refresh" else ""
+            raise WriteRefused(
+                f"{target}: open in Excel{_excel_user(owner)} (its lock file {owner.name} is beside it): close it in "
+                "Excel first, or Excel's next save would overwrite what kpi-xl writes (or kpi-xl what you typed);"
+                f"{button} If Excel is not running, delete {owner.name}{anyway}")
         raise WriteRefused(
             f"{target}: open in LibreOffice (its lock file {owner.name} is beside it): close it there first, or "
             "LibreOffice's next save would overwrite what kpi-xl writes (or kpi-xl what you typed). If LibreOffice "
-            f"is not running, delete {owner.name} or pass --force")
+            f"is not running, delete {owner.name}{anyway}")
     if not os.access(folder, os.W_OK):
-        raise WriteRefused(f"{target}: the folder {folder} cannot be written in (its permissions): write elsewhere "
-                           "with --out")
+        raise WriteRefused(f"{target}: the folder {folder} cannot be written in (its permissions): write "
+                           f"elsewhere{out}")
 
 
 def check_suffix(target: Path, macros: bool) -> None:
@@ -281,7 +287,8 @@ def _remove_stale(target: Path) -> None:
 
 @contextlib.contextmanager
 def writing(target: str | Path, *, sources: tuple[str | Path, ...] = (), force: bool = False,
-            command: str = "kpi-xl", notify: Notify | None = None, wait: float | None = None) -> Iterator[Path]:
+            command: str = "kpi-xl", notify: Notify | None = None, wait: float | None = None,
+            offers: tuple[str, ...] = ("--force", "--out")) -> Iterator[Path]:
     """Check that ``target`` may be written, then hold its lock (and those of ``sources`` it is read from) while
     the caller reads, computes and writes; yields the target's real path.
 
@@ -289,14 +296,14 @@ def writing(target: str | Path, *, sources: tuple[str | Path, ...] = (), force: 
     changed it while this one waited.
     """
     named = Path(target)  # as the user wrote it, for the messages
-    check_writable(named, force)
+    check_writable(named, force, command, offers)
     target = Path(os.path.realpath(named))
     paths = sorted({target, *(Path(os.path.realpath(s)) for s in sources if Path(s).parent.is_dir())}, key=str)
     with contextlib.ExitStack() as stack:
         for p in paths:  # always in the same order, so that two writers of the same two files cannot deadlock
             if p == target or os.access(p.parent, os.W_OK):
                 stack.enter_context(locked(p, command, wait, notify))
-        check_writable(named, force)  # again: Excel may have opened it while we waited
+        check_writable(named, force, command, offers)  # again: Excel may have opened it while we waited
         yield target
 
 

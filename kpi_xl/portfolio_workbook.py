@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -41,7 +40,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import layout as L
 from .batch import BAD_INPUT, Portfolio, TrackerSummary
-from .files import atomic_path
+from .files import atomic_path, scratch, writing
 from .formatting import excel_format
 from .imports.append import escape_text, number_text
 from .metrics import KPI_IDS, REGISTRY
@@ -134,7 +133,7 @@ class PortfolioBook:
                  created: dt.datetime | None = None):
         self.p, self.words, self.today = portfolio, words, today
         self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                                  "strings_to_urls": False})
+                                                  "strings_to_urls": False, "in_memory": True})
         properties = {"title": words("portfolio.title"), "comments": words("properties.comments")}
         if created is not None:
             properties["created"] = created
@@ -474,11 +473,12 @@ def write_portfolio(portfolio: Portfolio, path: str | Path, *, today: dt.date | 
     """
     path = Path(path)
     words = words or texts()
-    with tempfile.TemporaryDirectory(prefix="kpi_xl-") as tmp:
-        scratch = Path(tmp) / "portfolio.xlsx"
-        book = PortfolioBook(scratch, portfolio, words, today or dt.date.today(), created)
+    # Refused, like a tracker, while Excel or LibreOffice has it open (their next save would overwrite it); the
+    # scratch workbook beside it, where the next writer cleans up after a kill.
+    with writing(path, command="kpi-xl portfolio", offers=()) as real, scratch(real, ".xlsx") as work:
+        book = PortfolioBook(work, portfolio, words, today or dt.date.today(), created)
         book.close()
-        with zipfile.ZipFile(scratch) as zin, atomic_path(path) as dest:
+        with zipfile.ZipFile(work) as zin, atomic_path(real) as dest:
             replace = {}
             if book.months_first_row is not None:
                 part = sheet_parts(zin)[words.sheet("Months")]

@@ -166,7 +166,7 @@ def test_one_tracker_open_in_libreoffice_is_refused_not_written(clients):
 def test_a_damaged_file_is_an_error_and_the_others_are_still_refreshed(clients):
     (clients / "damaged.xlsm").write_bytes(b"PK\x03\x04 not really a zip")
     result = run_cli("refresh", clients, "--jobs", 2)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # the file's fault, as for one command: not a failure of ours
     assert f"{clients / 'damaged.xlsm'}: a damaged workbook: the file is cut short or corrupt" in result.stderr
     assert "3 refreshed" in result.stderr and "1 failed" in result.stderr
 
@@ -226,7 +226,7 @@ def test_one_file_is_refreshed_as_before(clients):
 
 def test_a_missing_path_named_is_an_error_of_its_own(clients):
     result = run_cli("refresh", clients / "alpha.xlsm", clients / "missing.xlsm")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # as `kpi-xl refresh missing.xlsm` alone: the file's fault
     assert f"{clients / 'missing.xlsm'}: no such file" in result.stderr
 
 
@@ -311,3 +311,16 @@ def test_a_script_read_from_stdin_can_use_the_pool(tmp_path):
     result = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120,
                             env={**os.environ, "SLEEPY": "0"})
     assert result.stdout.strip() == "['slept', 'slept', 'slept']", result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("damage", ["read-only", "missing"])
+def test_one_tracker_gives_the_same_exit_code_with_and_without_json(clients, damage):
+    path = clients / "alpha.xlsm"
+    if damage == "read-only":
+        os.chmod(path, 0o444)
+    else:
+        path.unlink()
+    plain, as_json = run_cli("refresh", path), run_cli("refresh", path, "--json")
+    assert plain.exit_code == as_json.exit_code == 2, (plain.output, as_json.output)
+    report = json.loads(as_json.stdout)
+    assert report["trackers"][0]["result"] == "error" and report["summary"]["exit"] == 2

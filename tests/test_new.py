@@ -96,3 +96,16 @@ def test_demo_writes_a_macro_enabled_tracker_by_default(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "kpi-demo.xlsm") as z:
         assert z.read("xl/vbaProject.bin") == VBA_BIN.read_bytes()
+
+
+def test_demo_and_new_suggest_only_the_options_they_have(tmp_path):
+    (tmp_path / "d.xlsm").write_bytes(b"x")
+    (tmp_path / "~$d.xlsm").write_bytes(b"")
+    demo = run_cli("demo", "-o", tmp_path / "d.xlsm")
+    assert demo.exit_code == 2 and "open in Excel" in demo.stderr, demo.output
+    assert "--force" not in demo.stderr and "--out" not in demo.stderr and "Refresh KPIs" not in demo.stderr
+    readonly = tmp_path / "r.xlsm"
+    readonly.write_bytes(b"x")
+    readonly.chmod(0o444)
+    new = run_cli("new", readonly, "--force")
+    assert new.exit_code == 2 and "read-only" in new.stderr and "--out" not in new.stderr, new.output

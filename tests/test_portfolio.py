@@ -344,3 +344,15 @@ def test_the_dashboard_ranks_by_how_far_over_and_by_months_left():
     assert [(t.name, round(by, 2)) for t, by in p.over_cac()] == [("b", 2.0), ("e", 0.5), ("g", 0.2)]
     assert [t.name for t in p.shortest_runway()] == ["d", "g", "c"]  # cash already below 0 first
     assert [t.name for t in p.shortest_runway(10)] == ["d", "g", "c", "f", "a", "e"]  # b burns nothing
+
+
+def test_a_portfolio_open_in_excel_is_not_overwritten(clients, tmp_path):
+    out = tmp_path / "p.xlsx"
+    out.write_bytes(b"what Excel has open")
+    (tmp_path / "~$p.xlsx").write_bytes(b"\x05alice")
+    result = run_cli("portfolio", clients / "alpha.xlsm", "-o", out)
+    assert result.exit_code == 2, result.output
+    assert f"{out}: open in Excel by alice (its lock file ~$p.xlsx is beside it)" in result.stderr
+    assert "--force" not in result.stderr and "Refresh KPIs" not in result.stderr  # nothing this command has
+    assert out.read_bytes() == b"what Excel has open"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx", "~$p.xlsx"]  # no scratch file left
