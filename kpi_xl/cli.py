@@ -582,13 +582,14 @@ def demo(
     tracker = result.tracker
     story, before = data.story_month, data.before_story
     name = {m: words.month(parse_period(m).first) for m in (story, before)}
-    columns = {name[story]: tracker.kpis(story), name[before]: tracker.kpis(before),
-               data.span: tracker.kpis()}
+    span = words("demo.span", first=words.month(parse_period(data.first_month).first),
+                 last=words.month(parse_period(data.last_month).first))
+    columns = {name[story]: tracker.kpis(story), name[before]: tracker.kpis(before), span: tracker.kpis()}
     out.print()
     currency = tracker.settings.currency
     out.print(kpi_table(columns, currency, words=words,
                         title=words("demo.title", file=out_path.name, story=name[story], before=name[before],
-                                    span=data.span)))
+                                    span=span)))
     a, b = columns[name[before]], columns[name[story]]
     out.print("\n" + words("demo.sentence", story=name[story], before=name[before],
                            cpl=_change(a["cpl"], b["cpl"], words), cpc=_change(a["cpc"], b["cpc"], words),

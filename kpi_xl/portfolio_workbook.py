@@ -286,7 +286,7 @@ class PortfolioBook:
             if r.status == BAD_INPUT and r.problems:
                 rows += [(str(r.path), status, p.where, p.message) for p in r.problems]
             else:
-                rows.append((str(r.path), status, "", r.message))
+                rows.append((str(r.path), status, "", words.say(r.message)))
         h = L.PORTFOLIO_HEADER_ROW
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
@@ -308,7 +308,7 @@ class PortfolioBook:
         ws.set_row(0, 30)
         ws.write(0, 1, words("portfolio.dashboard.title"), self.fmt.title)
         ws.write(1, 1, words("portfolio.dashboard.subtitle", trackers=words.count(len(p.trackers), "tracker"),
-                             date=f"{self.today:%Y-%m-%d}"), self.fmt.subtitle)
+                             date=self.today.strftime(words.table["date.format"])), self.fmt.subtitle)
         r = L.PORTFOLIO_DASHBOARD_ROWS["notes"]
         by_currency = [f"{c} ({words.count(sum(t.currency == c for t in p.trackers), 'tracker')})"
                        for c in p.currencies()]

@@ -181,6 +181,7 @@ FR: dict[str, str] = {
     "cli.doctor.left": "Reste après la réparation ({n})\u00a0:",
     "cli.doctor.user_code": "Non remplacé\u00a0: le projet VBA contient vos propres macros ({modules})\u202f; un nouveau projet les perdrait. Exportez-les (éditeur VBA › Fichier › Exporter), supprimez-les, puis relancez --fix.",
     "cli.doctor.input": "{n}\u00a0problème(s) dans les données du fichier de suivi (comme kpi-xl kpis les liste)\u00a0:",
+    "demo.span": "{first} à {last}",
     "demo.title": "{file}\u00a0: {story} par rapport à {before}, et les 12 mois ({span})",
     "demo.sentence": "En {story}, par rapport à {before}, le coût par lead a varié de {cpl} quand le coût par clic variait de {cpc}, le coût par client de {cac}, et le bénéfice net est passé de {profit_before} à {profit_after}\u00a0: le formulaire de contact posait désormais des questions de qualification — chaque étape de l'entonnoir compte.",
     "demo.undefined": "non calculable",

@@ -223,6 +223,8 @@ def test_the_french_demo_tells_the_story_in_french(tmp_path, pinned_sample):
     result = run_cli("demo", "--out", tmp_path / "demo.xlsm", "--lang", "fr")
     assert result.exit_code == 0, result.output
     assert "En mai\u00a02026, par rapport à avril\u00a02026, le coût par lead a varié de +" in result.stdout
+    assert "et les 12 mois (janvier\u00a02026 à décembre\u00a02026)" in result.stdout
+    assert _english_in(result.stdout) == []
     assert read_tracker(tmp_path / "demo.xlsm").settings.language == "fr"
 
 
@@ -270,12 +272,15 @@ def test_many_french_trackers_are_refreshed_and_reported_in_french(tmp_path, mon
     assert "skipped: open in another program" in english.output
 
     (clients / "~$alpha.xlsm").unlink()
+    openpyxl.Workbook().save(clients / "clients.xlsx")  # a client list: not a tracker, listed on Problèmes
     book = tmp_path / "portefeuille.xlsx"
     result = run_cli("portfolio", clients, "-o", book)
     assert result.exit_code == 0, result.output
+    assert re.search(r"Établi le \d\d/\d\d/\d{4}\.$", openpyxl.load_workbook(book)["Tableau de bord"]["B2"].value)
     assert result.output.startswith("Portefeuille de 2\u00a0fichiers de suivi écrit dans")
     assert _english_in(result.output) == []
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["Tableau de bord", "Portefeuille", "Mois", "Problèmes"]
     strings = [v for ws in wb for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
     assert [s for s in strings if _english_in(s)] == []
+    assert any(s.startswith("ni tableau") for s in strings)  # the client list, said in French
