@@ -270,7 +270,7 @@ def repair(path: str | Path, out: str | Path | None = None, *, force: bool = Fal
             if not replace and not needs_refresh:
                 return Repair([], before)
             if before.input_problems and needs_refresh:
-                raise InputError(before.input_problems)
+                raise InputError(before.input_problems, language(path))
             if out is not None:
                 check_suffix(target, VBA_PART in zf.NameToInfo)
             with scratch(real, path.suffix) as work:

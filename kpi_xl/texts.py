@@ -35,10 +35,15 @@ the noun alone; a list joined with ``,`` (default), ``{x:semicolon}`` or
 ``{x:and}``; a :class:`Sheet` by the language's name; a Message said in the
 same language.  Any other spec is Python's (``{n:d}``: digits only).
 
-What is not here, and why: the problems found in a workbook or an import
-file (:mod:`kpi_xl.reader`, :mod:`kpi_xl.imports`) keep their messages beside
-the checks that find them; the Excel functions' help is generated into the
-VBA project from :mod:`kpi_xl.udfs`.
+The problems found in a tracker's input (:mod:`kpi_xl.reader`) are Messages
+too, ``where`` and ``message`` (:class:`~kpi_xl.errors.Problem`), said by
+:meth:`Texts.problem`; a :class:`Header`, :class:`SettingLabel` or
+:class:`LedgerType` parameter is said with the reader's name for it.
+
+What is not here, and why: the problems found in an import file
+(:mod:`kpi_xl.imports`) keep their English messages beside the checks that
+find them; the Excel functions' help is generated into the VBA project from
+:mod:`kpi_xl.udfs`, and their ``#VALUE!`` messages are English.
 """
 
 from __future__ import annotations
@@ -47,9 +52,12 @@ import datetime as dt
 import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from .metrics import REGISTRY
+
+if TYPE_CHECKING:
+    from .errors import Problem
 
 EN: dict[str, str] = {
     # --- document properties -------------------------------------------------------
@@ -467,6 +475,104 @@ EN: dict[str, str] = {
                         "document module per template sheet), and gave the template's sheets their code names",
     "doctor.fixed.refresh": "refreshed the output sheets",
     "doctor.fixed.refresh_added": "refreshed the output sheets (added {sheets})",
+    # --- problems of a tracker's input (kpi_xl.reader, kpi_xl.currencies, kpi_xl.ooxml.package) --------------
+    "problem": "{where}: {message}",
+    "problem.warning": "{where}: warning: {message}",
+    "cli.problems": "{n:d} {n:~problem}: nothing was written.",
+    "input.more": "… and {n} more cells like these",
+    "input.none": "none",
+    "input.found.blank": "a blank cell",
+    "input.found.true": "TRUE",
+    "input.found.false": "FALSE",
+    "input.found.text": "text \"{text}\"",
+    "input.found.error": "the error value {code}",
+    "input.found.formula": "the formula {formula} with no value saved",
+    "input.found.nan": "NaN (not a number)",
+    "input.found.infinity": "infinity",
+    "input.found.minus_infinity": "minus infinity",
+    "input.found.number": "{value:found}",
+    "input.found.date": "the date {day}",
+    "input.found.time": "a time of day ({time}) with no date",
+    "input.expected.date": "a date",
+    "input.expected.month": "a month (2027-02) or a date",
+    "input.expected.text": "text",
+    "input.expected.count": "a whole number ≥ 0",
+    "input.expected.money": "a number ≥ 0",
+    "input.expected.signed_money": "a number",
+    "input.expected.ledger_type": "one of {types}",
+    "input.expected.day_range": "a date from {first} to {last}",
+    "input.expected.setting.currency": "an ISO 4217 currency code (EUR, USD…) or a symbol such as €",
+    "input.expected.setting.name": "a name of at most 100 characters",
+    "input.expected.setting.money": "a number",
+    "input.expected.setting.date": "a date",
+    "input.expected.setting.ratio": "a number ≥ 0",
+    "input.expected.setting.rate": "a percentage (e.g. 1%)",
+    "input.expected.setting.months": "a number of months ≥ 0",
+    "input.expected.setting.whole_months": "a whole number of months from 1 to 120",
+    "input.expected.setting.language": "en or fr",
+    "input.check": "expected {expected}, found {found}{why}",
+    "input.check.recalc": "expected {expected}, found the formula {formula}, whose value this file does not hold{why}",
+    "input.check.currency": "expected {expected}, found {found}: {why}",
+    "input.why.cell_error": " (Excel could not calculate this cell): correct its formula, or type the value",
+    "input.why.uncalculated": " (the program that wrote the file does not calculate): open the workbook in Excel and "
+                              "save it, or type the value",
+    "input.why.recalc": " (the program that wrote the file did not calculate it: the workbook asks Excel to "
+                        "recalculate on opening): open the workbook in Excel and save it, or type the value",
+    "input.why.nan": " (a value no spreadsheet holds)",
+    "input.why.bound": " (beyond ±{bound}, the most a tracker holds)",
+    "input.why.day_zero": " (Excel's day 0, shown as \"1900-01-00\": no day at all)",
+    "input.why.negative_serial": " (a negative serial number: no day at all)",
+    "input.why.time_alone": " (a time of day with no date)",
+    "input.why.after_last_day": " (after {last}, the last day Excel holds)",
+    "input.why.boolean": " (a logical value, which Excel's own sums leave out): type the number, or clear the cell",
+    "input.why.other_values": " (the row has other values)",
+    "input.currency.ambiguous": "type its code: {codes}",
+    "input.currency.not_iso": "not an ISO 4217 code",
+    "input.currency.dollar": "USD, CAD, AUD…",
+    "input.currency.yen": "JPY or CNY",
+    "input.currency.krona": "SEK, NOK, DKK or ISK",
+    "input.currency.franc": "CHF…",
+    "input.currency.rand": "ZAR…",
+    "input.where.setting": "{cell} ({name})",
+    "input.where.header": "{cells} ({header})",
+    "input.setting.missing": "expected a named cell \"{name}\", found none (Formulas › Name Manager)",
+    "input.setting.not_one_cell": "expected the name \"{name}\" to point at one cell, found \"{found}\"{deleted}: in "
+                                  "Formulas › Name Manager, point it at its cell on {settings}",
+    "input.setting.deleted": " (its cell was deleted)",
+    "input.setting.twice": "expected one name \"{name}\", found two (Formulas › Name Manager): delete the wrong one",
+    "input.table.missing": "expected an Excel Table named \"{table}\", found none (tables in this workbook: {tables})",
+    "input.table.on": "{table} on {sheet}",
+    "input.table.twice": "expected one Excel Table named \"{table}\", found two (on {first} and on {second}), which "
+                         "Excel does not allow: rename one (Table Design › Table Name)",
+    "input.table.span": "expected table {table} to span its {n:d} columns ({headers}), found {width:d} columns in "
+                        "{ref}: make the change again in Excel (or undo it)",
+    "input.header.twice": "expected one column \"{header}\" in table {table}, found a second one (the first is "
+                          "{first}): rename or delete one",
+    "input.header.languages": "expected the headers of table {table} in one language, found {mixed}: rename them "
+                              "all in one language",
+    "input.header.renamed": "expected header \"{header}\", found \"{found}\"",
+    "input.header.missing": "expected a column \"{header}\" in table {table}, found none (headers: {headers})",
+    "input.header.moved": "expected the header \"{header}\" of table {table}, found {found}: the sheet's header row "
+                          "no longer matches the table's columns (a column deleted or moved outside Excel?); put the "
+                          "column back, or make the change again in Excel",
+    "input.merged": "expected one value in each cell, found cells merged into one (all but its first cell read as "
+                    "blank): unmerge them (Home › Merge & Center) and type each value",
+    "noun.hidden_row": "hidden row|hidden rows",
+    "input.where.hidden": "{cells} ({n:~hidden_row})",
+    "input.hidden": "{what}, counted in every KPI like the others (hiding a row does not leave it out): delete the "
+                    "rows you want left out, or unhide them",
+    "input.hidden.one": "a hidden row",
+    "input.hidden.many": "{n:d} hidden rows",
+    "input.date.old": "{day} is before {year:d}: a typo? It counts in its month",
+    "input.date.late": "{day} is after {latest} (today plus the forecast's months): {horizon}",
+    "input.date.late.forecast": "beyond the forecast: left out of it",
+    "input.date.late.typo": "a typo? It counts in its month",
+    "input.ads.clicks": "{clicks} clicks but {impressions} impressions (clicks without impressions: check the export)",
+    "input.ads.customers": "{customers} customers but no spend on this row (counted, but they make the cost per "
+                           "customer look lower)",
+    "input.ads.channel": "a blank channel (the row counts in totals but in no channel)",
+    "input.unmatched.channel": "channel \"{name}\" matches no Ads row (channels: {channels})",
+    "input.unmatched.campaign": "campaign \"{name}\" matches no Ads row",
     # --- many trackers: kpi-xl refresh PATH…, kpi-xl portfolio -------------------------------------------
     "noun.tracker": "tracker|trackers",
     "noun.file": "file|files",
@@ -626,6 +732,12 @@ class Texts:
         """The text ``key`` with ``params`` formatted this language's way (see :class:`Message`)."""
         return _Say(self, currency).vformat(self.table[key], (), params)
 
+    def problem(self, problem: "Problem") -> str:
+        """A problem of the input said in this language: ``Publicités!F7 (Dépense HT) : attendu…``
+        (``str(problem)`` is its English)."""
+        key = "problem.warning" if problem.severity == "warning" else "problem"
+        return self(key, where=self.say(problem.where), message=self.say(problem.message))
+
     def and_list(self, items: list[str]) -> str:
         """``Dashboard, Ads Summary, P&L and Forecast``."""
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + self.table["and"] + items[-1]
@@ -655,6 +767,28 @@ class Sheet(str):
     """A sheet's identifier (:data:`kpi_xl.layout.SHEETS`) in a message: said with the reader's name for it."""
 
 
+class SettingLabel(str):
+    """A setting's defined name in a message: said with the label the reader's `Settings` sheet gives it."""
+
+
+class LedgerType(str):
+    """A `Ledger` Type identifier in a message: said as the reader's language writes it."""
+
+
+class Header(str):
+    """A table column's identifier in a message (``Spend``): said with the reader's header (``Dépense HT``)."""
+
+    table: str
+
+    def __new__(cls, table: str, header: str) -> "Header":
+        self = super().__new__(cls, header)
+        self.table = table
+        return self
+
+    def __getnewargs__(self) -> tuple[str, str]:  # copy and pickle make it again from its table and header
+        return self.table, str(self)
+
+
 class _Say(string.Formatter):
     """Fills a template in one language: each parameter formatted by its type and its placeholder's spec."""
 
@@ -668,6 +802,12 @@ class _Say(string.Formatter):
             return words.say(value, self.currency)
         if isinstance(value, Sheet):
             return words.sheet(value)
+        if isinstance(value, Header):
+            return words.header(value.table, value)
+        if isinstance(value, SettingLabel):
+            return words.setting_label(value)
+        if isinstance(value, LedgerType):
+            return words.ledger_type(value)
         if spec.startswith("~"):  # the noun alone, agreed with a number or a list's length
             return words.noun(len(value) if isinstance(value, (list, tuple)) else value, spec[1:])
         if isinstance(value, (list, tuple)):
@@ -682,11 +822,15 @@ class _Say(string.Formatter):
         return format(value, spec)
 
     def _number(self, value: float, spec: str) -> str:
-        from .formatting import NBSP, money, number
+        from .formatting import MINUS, NBSP, money, number
 
         lang = self.words.lang
         if spec == "money":
             return money(value, self.currency, 2, lang) if self.currency and lang != "en" else number(value, 2, lang)
+        if spec == "found":  # a number as a cell holds it: every digit, none added
+            big = isinstance(value, float) and abs(value) >= 1e15
+            text = f"{value:.6g}" if big else str(int(value)) if float(value).is_integer() else str(value)
+            return text if lang == "en" else text.replace("-", MINUS).replace(".", ",")
         if spec == "percent":
             return f"{value:.1%}" if lang == "en" else f"{number(value * 100, 1, lang)}{NBSP}%"
         if f"noun.{spec}" in self.words.table:

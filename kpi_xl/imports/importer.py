@@ -39,7 +39,7 @@ from ..errors import ArgumentError, InputError, Problem, WorkbookError
 from ..files import atomic_path, check_suffix, writing
 from ..ooxml.cells import serial_to_date
 from ..ooxml.package import has_macros
-from ..reader import FileSource, Problems, check_source, find_table
+from ..reader import FileSource, Problems, check_source, find_table, source_language
 from ..schema import ADS, LEDGER, TableSpec
 from ..texts import Message, Texts, texts
 from .ads import AdExport, ads_key, read_ad_export
@@ -156,8 +156,8 @@ def import_files(path: str | Path, options: ImportOptions | None = None, **field
             problems.extend(found)
         else:
             problems.extend(check_currencies(exports, tracker.settings.currency, _currency_cell(source)))
-        if problems:
-            raise InputError(problems)
+        if problems:  # said in the tracker's language
+            raise InputError(problems, tracker.settings.language if tracker is not None else source_language(source))
         if options.out is not None and not options.dry_run:
             check_suffix(target, has_macros(path))
         appends, summaries = plan_rows(source, exports)
