@@ -35,15 +35,16 @@ the noun alone; a list joined with ``,`` (default), ``{x:semicolon}`` or
 ``{x:and}``; a :class:`Sheet` by the language's name; a Message said in the
 same language.  Any other spec is Python's (``{n:d}``: digits only).
 
-The problems found in a tracker's input (:mod:`kpi_xl.reader`) are Messages
-too, ``where`` and ``message`` (:class:`~kpi_xl.errors.Problem`), said by
+The problems found in a tracker's input (:mod:`kpi_xl.reader`) and in the
+files imported into it (:mod:`kpi_xl.imports`) are Messages too, ``where``
+and ``message`` (:class:`~kpi_xl.errors.Problem`), said by
 :meth:`Texts.problem`; a :class:`Header`, :class:`SettingLabel` or
 :class:`LedgerType` parameter is said with the reader's name for it.
 
-What is not here, and why: the problems found in an import file
-(:mod:`kpi_xl.imports`) keep their English messages beside the checks that
-find them; the Excel functions' help is generated into the VBA project from
-:mod:`kpi_xl.udfs`, and their ``#VALUE!`` messages are English.
+What is not here, and why: the errors that stop a command before it reads
+any input (a damaged, missing or locked file, a refused write, a bad
+argument) are English; the Excel functions' help is generated into the VBA
+project from :mod:`kpi_xl.udfs`, and their ``#VALUE!`` messages are English.
 """
 
 from __future__ import annotations
@@ -396,6 +397,78 @@ EN: dict[str, str] = {
                       "number, {n:~line} {lines}{more}",
     "import.fec.unbalanced": "the file does not balance (debits {debit:money}, credits {credit:money}): is it "
                              "complete?",
+    # --- kpi-xl import: what is wrong with a file (kpi_xl.imports) ---------------------------------------
+    "import.found.text": "\"{text}\"",
+    "import.found.nothing": "nothing",
+    "import.refused.missing": "no such file: check the name and the folder",
+    "import.refused.unreadable": "cannot read the file: {error}",
+    "import.refused.folder": "a folder, not an export file: name the export inside it",
+    "import.refused.not_regular": "not a regular file (a device, a pipe or a socket): save the export as a file, "
+                                  "then import that file",
+    "import.refused.too_large": "{size:,.1f} MiB, over the {limit:,.0f} MiB kpi-xl reads in one export: download a "
+                                "shorter date range (or fewer columns), in several files if need be",
+    "import.refused.bad_zip": "a zip file that cannot be opened ({error}): download the export again",
+    "import.refused.unpacks": "a workbook that unpacks to {size:,.0f} MiB, over the {limit:,.0f} MiB kpi-xl reads: "
+                              "download a shorter date range",
+    "import.refused.zip": "a zip file, not an Excel workbook: unzip it and import the CSV or .xlsx inside",
+    "import.refused.workbook": "an Excel workbook kpi-xl cannot read ({error}): open it in Excel and save it as .xlsx "
+                               "or CSV UTF-8",
+    "import.refused.binary": "not a text export (binary data at byte {at}): expected a CSV or text export, or an "
+                             "Excel workbook",
+    "import.decode.legacy": "expected text in UTF-8, UTF-16 or {name}, found byte 0x{byte} at byte {at}, which none "
+                            "of them has (a Shift-JIS or other encoding?): save the export as CSV in UTF-8, then "
+                            "import it again",
+    "import.decode.strict": "expected {name} text, found bytes that are not (at byte {at}: {reason}): download the "
+                            "export again",
+    "import.unknown.empty": "an empty file",
+    "import.unknown": "not a format kpi-xl knows",
+    "import.unknown.workbook": "an Excel workbook whose first sheet is not a format kpi-xl knows",
+    "import.unknown.formats": "{unknown}: expected one of the formats kpi-xl imports — {formats:semicolon}",
+    "import.unknown.fec_workbook": "a FEC in an Excel workbook: a FEC is the text file the accounting software exports "
+                                   "(tab or pipe separated); import that file",
+    "import.unknown.look_alike": "looks like a {platform} (its header has {shown}) but has no {spend} column, and "
+                                 "kpi-xl needs the spend: {advice}",
+    "import.formats.google": "Google Ads report: campaign, ad group, keyword, search terms, device, location or chart "
+                             "download (CSV, Excel CSV or .xlsx; English or French; AdWords before 2018 too)",
+    "import.formats.meta": "Meta Ads Manager export (CSV or .xlsx, English or French)",
+    "import.formats.microsoft": "Microsoft Advertising report (CSV, English or French)",
+    "import.formats.linkedin": "LinkedIn Campaign Manager export (CSV)",
+    "import.formats.tiktok": "TikTok Ads export (CSV)",
+    "import.formats.fec": "FEC, Fichier des écritures comptables (18 or 22 columns, tab or pipe)",
+    "platform.advice.google": "download the Campaign report (Campaigns › Download › CSV) with its Cost column, or add "
+                              "Cost to this report (Columns › Modify columns › Performance)",
+    "platform.advice.meta": "in Ads Manager, export again with the Amount spent column (Columns: Performance, or "
+                            "Customise columns › Amount spent), by campaign and broken down by day",
+    "platform.advice.linkedin": "export the campaign performance report from Campaign Manager (Analyze › Export) with "
+                                "its Total Spent column",
+    "platform.advice.tiktok": "export the campaign report from TikTok Ads Manager with its Cost column, by day",
+    "platform.advice.microsoft": "download the Campaign report (Reports › Performance › Campaign) with its Spend "
+                                 "column",
+    "import.not_ads": "a FEC accounting file, not an ad export: pass it with --fec",
+    "import.not_fec": "a {format}, not a FEC: pass it with --ads",
+    "import.currency.other": "currency {code}, expected {currency} (the tracker's Currency, {where}): import it into a "
+                             "tracker whose Currency is {code}, or convert the amounts first",
+    "import.currency.dollar_only": "amounts written with \"$\", which is no single currency, expected {currency} (the "
+                                   "tracker's Currency, {where}): download the report with its Currency code column",
+    "import.no_spend": "this {format} has no {spend} column, and kpi-xl needs the spend: {advice}",
+    "import.no_impressions": "this {format} has no Impressions column, and kpi-xl needs it: add Impressions to the "
+                             "export's columns, then download it again",
+    "import.all_time": "the report covers \"All time\", which gives its rows no date: download it for a date range, or "
+                       "pass --date with the day to count it on",
+    "import.no_day": "expected a day column or a report date range, found neither: pass --date with the day to count "
+                     "these rows on",
+    "import.fields": "expected {width:d} fields like the header (line {header:d}), found {found:d}",
+    "import.bad_date": "{label}: expected a date such as 2026-04-14, found {found}",
+    "import.bad_number": "{label}: expected a number such as {example}, found {found}",
+    "import.negative": "{label}: expected a number ≥ 0, found {found}",
+    "import.fractional": "{label}: expected a whole number, found {found}",
+    "import.fec.columns": "expected the FEC columns {missing} in the header, found {header}",
+    "import.fec.debit_credit": "Debit and Credit (or Montant and Sens)",
+    "import.fec.fields": "expected {width:d} fields separated by {delimiter}s, found {found:d}",
+    "import.fec.bad_date": "EcritureDate: expected a date AAAAMMJJ such as 20220831, found {found}",
+    "import.fec.no_account": "CompteNum: expected an account number, found nothing",
+    "import.fec.bad_amount": "{column}: expected an amount such as 1234,56, found {found}",
+    "import.fec.bad_sense": "Sens: expected D or C, found {found}",
     # --- kpi-xl doctor: findings, what they mean, repairs (kpi_xl.ooxml.doctor, kpi_xl.doctor) -----
     "noun.has": "has|have",
     "noun.document_module": "document module|document modules",
@@ -833,6 +906,8 @@ class _Say(string.Formatter):
             return text if lang == "en" else text.replace("-", MINUS).replace(".", ",")
         if spec == "percent":
             return f"{value:.1%}" if lang == "en" else f"{number(value * 100, 1, lang)}{NBSP}%"
+        if spec.startswith(",.") and spec.endswith("f"):  # {x:,.1f}: grouped, with that many decimals
+            return number(value, int(spec[2:-1]), lang)
         if f"noun.{spec}" in self.words.table:
             return self.words.count(value, spec)
         return number(value, 0, lang) if not spec else format(value, spec)

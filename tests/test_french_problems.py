@@ -101,18 +101,23 @@ def french_where(where: str) -> str:
 ENGLISH_NAMES = {"header-renamed", "header-duplicated", "header-missing-column", "name-missing"}
 """Cases that damage the tracker by its English names (headers, ``Settings!$B$8``), which a French one has not."""
 
-FRENCH_CASES = [c for c in bad.CASES if c.command[0] in ("kpis", "refresh") and c.id not in ENGLISH_NAMES
-                and (_WHERE.match(c.where) or c.where in ("Ads", "Ledger", "ads"))]
+FRENCH_CASES = [c for c in bad.CASES if c.command[0] in ("kpis", "refresh", "import") and c.id not in ENGLISH_NAMES
+                and (_WHERE.match(c.where) or c.where in ("Ads", "Ledger", "ads")
+                     or (c.id.startswith("import-") and c.where.startswith("{d}/")))]
+"""The catalogue's problems of a tracker's input, and of the files imported into it (not the errors that stop a
+command before it reads any: a damaged or locked file, a refused write, which stay English)."""
 
 
 def test_the_french_catalogue_covers_many_kinds():
-    assert len(FRENCH_CASES) >= 60
+    assert len(FRENCH_CASES) >= 90
     assert {"error-setting", "uncached-number", "recalc-placeholder", "merged-ledger", "hidden-rows",
             "date-serial-0", "date-far-future", "number-nan", "boolean-number", "clicks-over-impressions",
             "ledger-unknown-type", "many-bad-cells", "plan-month-13", "currency-dollar", "setting-ctr-150",
             "name-ref-deleted", "name-duplicated", "table-missing", "table-duplicated",
             "header-cell-differs", "header-table-wider", "error-many", "date-before-1990",
-            "customers-no-spend", "blank-channel"} <= {c.id for c in FRENCH_CASES}
+            "customers-no-spend", "blank-channel", "import-png", "import-unknown", "import-currency",
+            "import-no-cost", "import-shift-jis", "import-fec-bad-date", "import-into-banana"} <= \
+        {c.id for c in FRENCH_CASES}
 
 
 @pytest.mark.parametrize("c", FRENCH_CASES, ids=[c.id for c in FRENCH_CASES])
@@ -127,7 +132,7 @@ def test_a_bad_input_of_a_french_tracker_is_said_in_french(c, tmp_path, monkeypa
     assert result.exit_code == c.exit, result.output
     assert _english_in(result.output) == [], result.output
     if c.where:
-        where = french_where(c.where)
+        where = french_where(c.where).replace("{d}", str(tmp_path))
         lines = [line for line in result.output.splitlines() if line.startswith(where + "\u00a0: ")]
         assert lines, (where, result.output)
         if "warning" in c.message:
