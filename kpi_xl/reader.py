@@ -1086,17 +1086,24 @@ def validate(source: Source, today: dt.date | None = None) -> Tracker:
     return tracker
 
 
+def setting_language(source: Source) -> str | None:
+    """The tracker's Language setting (``en``, ``fr``), read from its named cell alone; None when it cannot be."""
+    found = source.setting("Language")
+    if not isinstance(found, tuple):
+        return None
+    value, error = check_setting(next(s for s in SETTINGS if s.name == "Language"), found[1])
+    return None if error else value
+
+
 def source_language(source: Source) -> str:
     """The language a tracker is written in, to say its problems in: its Language setting, else (a Language
     that cannot be read) the language its tables' sheets are named in (``Publicités``), else English."""
     try:
-        found = source.setting("Language")
+        found = setting_language(source)
     except WorkbookError:
         found = None
-    if isinstance(found, tuple):
-        value, error = check_setting(next(s for s in SETTINGS if s.name == "Language"), found[1])
-        if error is None and value:
-            return value
+    if found:
+        return found
     sheets = {t.sheet for t in source.tables()}
     for lang, words in LANGUAGES.items():
         if any(words.sheet(name) != name and words.sheet(name) in sheets for name in (ADS.name, LEDGER.name)):
