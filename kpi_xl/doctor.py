@@ -285,6 +285,8 @@ def _plan_repairs(zf: zipfile.ZipFile, before: Diagnosis, replace: dict[str, byt
     if data is not None:
         replace[WORKBOOK] = data
         fixed.append(Message("doctor.fixed.prefix"))
+    if STYLES not in zf.NameToInfo:  # nothing to rebuild the formats from, nor to refresh into: left as found
+        return False
     data, done = _fix_styles(zf.read(STYLES))
     if data is not None:
         replace[STYLES] = data

@@ -732,11 +732,12 @@ def _to_typed(s: pl.Series, kind: str) -> pl.Series | None:
     fastexcel infers a column's type from all its cells, so a column that
     arrives as the expected type holds no wrong-typed cell; a mixed one arrives
     as text.  Dates stored as serial numbers arrive as numbers: they go the
-    slow way too, to be converted (and checked) one by one.
+    slow way too, to be converted (and checked) one by one.  A column with no
+    value at all (an empty ``Plan`` arrives as text) has nothing to check.
     """
     target = _TYPED.get(kind, pl.Float64)
     base = s.dtype.base_type()
-    if base == pl.Null or base in _ACCEPTED.get(kind, _NUMBERS):
+    if base == pl.Null or base in _ACCEPTED.get(kind, _NUMBERS) or s.null_count() == s.len():
         return s.cast(target)
     return None
 

@@ -467,6 +467,11 @@ case("file-missing-refresh", "refresh of a file that is not there", lambda d: (d
      "no such file")
 case("file-excel-owner", "Excel's own lock file given as the tracker", excel_lock, ("kpis", "{d}/~$t.xlsm"), 2,
      "{d}/~$t.xlsm", "not a workbook but Excel's lock file: Excel has t.xlsm open")
+for _command in (REFRESH, ("import", "{t}", "--ads", "{d}/g.csv"), ("doctor", "{t}", "--fix")):
+    case(f"part-styles-missing-{_command[0]}", "xl/styles.xml left out of the zip",
+         both(lambda d: _drop(d / T, "xl/styles.xml"), google(["Enabled,Spring,10,2,EUR,3.00"])), _command,
+         1 if _command[0] == "doctor" else 2, "{t}" if _command[0] != "doctor" else "error xl/workbook.xml",
+         "its part xl/styles.xml is missing" if _command[0] != "doctor" else "xl/styles.xml, which is not in the file")
 case("part-workbook-corrupt", "xl/workbook.xml cut half-way", part("xl/workbook.xml", corrupt), kpis(), 2, "{t}",
      "xl/workbook.xml is not well-formed XML")
 case("part-rels-corrupt", "the workbook's relationships cut half-way", part("xl/_rels/workbook.xml.rels", corrupt),

@@ -185,3 +185,16 @@ def test_unknown_channel_is_a_warning(hand_tracker):
     result = run_kpis(hand_tracker, "--channel", "TikTok", "--json")
     assert result.exit_code == 0
     assert result.stderr.strip() == 'warning: channel "TikTok" matches no Ads row (channels: Google, Meta)'
+
+
+def test_an_empty_table_is_read_without_the_cell_by_cell_path(tmp_path):
+    """An empty Plan arrives from fastexcel as text columns; nothing to check in them, so python-calamine (the
+    cell-by-cell path, a second open of the workbook) is never opened: it cost 0.8 s at Excel's row limit."""
+    import subprocess
+    import sys
+
+    path = write_tracker(tmp_path / "t.xlsm", HAND_ADS, HAND_LEDGER, HAND_SETTINGS)
+    code = ("import sys, kpi_xl; t = kpi_xl.read_tracker(sys.argv[1]); "
+            "print(t.kpis()['clicks'], 'python_calamine' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str(float(sum(r["Clicks"] for r in HAND_ADS))), "False"]

@@ -35,7 +35,7 @@ from typing import Iterable, Mapping
 
 from ..errors import WorkbookError
 from ..ooxml.cells import EXCEL_EPOCH, cell_name, column_index, column_letter, parse_cell
-from ..ooxml.package import STYLES, TableInfo, sheet_parts
+from ..ooxml.package import STYLES, TableInfo, required_part, sheet_parts
 from ..ooxml.styles import CellStyles
 from ..ooxml.xml import parse, q, serialize
 from ..ooxml.zipfiles import rewrite
@@ -420,7 +420,7 @@ def append_rows(target: Path, out: Path, appends: list[Append],
     done: list[Appended] = []
     with zipfile.ZipFile(target) as zin:
         parts = sheet_parts(zin)
-        styles = CellStyles(zin.read(STYLES))
+        styles = CellStyles(required_part(zin, STYLES))
         sheets: dict[str, str] = {}
         replace: dict[str, bytes] = {}
         for append in appends:

@@ -310,3 +310,13 @@ def has_macros(path: str | Path) -> bool:
     """Whether the workbook at ``path`` holds a VBA project (an .xlsm's macros)."""
     with zipfile.ZipFile(path) as z:
         return VBA_PART in z.NameToInfo
+
+
+def required_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes of a part every workbook has; a :class:`WorkbookError` naming it when the file lacks it."""
+    try:
+        return zf.read(name)
+    except KeyError:
+        raise WorkbookError(f"{zf.filename}: a damaged workbook: its part {name} is missing (kpi-xl doctor says what "
+                            "Excel would make of it); restore it from a backup, or open it in Excel, which may "
+                            "repair it, and save it again") from None

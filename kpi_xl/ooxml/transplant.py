@@ -35,7 +35,18 @@ from xml.etree import ElementTree as ET
 from lxml import etree
 
 from ..errors import WorkbookError
-from .package import CONTENT_TYPE, CONTENT_TYPES, STYLES, WORKBOOK, Rel, read_rels, rels_part, sheet_parts, write_rels
+from .package import (
+    CONTENT_TYPE,
+    CONTENT_TYPES,
+    STYLES,
+    WORKBOOK,
+    Rel,
+    read_rels,
+    rels_part,
+    required_part,
+    sheet_parts,
+    write_rels,
+)
 from .styles import StyleMerger
 from .xml import CT, MAIN, R, adopt, child, elements, parse, q, serialize
 from .zipfiles import rewrite
@@ -132,9 +143,9 @@ class _Target:
     def __init__(self, zf: zipfile.ZipFile):
         self.zf = zf
         self.patch = Patch()
-        self.workbook = parse(zf.read(WORKBOOK), WORKBOOK)
+        self.workbook = parse(required_part(zf, WORKBOOK), WORKBOOK)
         self.rels = read_rels(zf, WORKBOOK)
-        self.types = parse(zf.read(CONTENT_TYPES), CONTENT_TYPES)
+        self.types = parse(required_part(zf, CONTENT_TYPES), CONTENT_TYPES)
         self.sheets = sheet_parts(zf)
         self.code_names = {}
         for name, part in self.sheets.items():
@@ -312,7 +323,7 @@ def replace_sheets(target: Path, scratch: Path, names: list[str], out: Path, *, 
         missing = [n for n in names if n not in s_sheets]
         if missing:
             raise WorkbookError(f"{scratch}: missing sheet(s) {', '.join(missing)}")
-        styles = StyleMerger(zt.read(STYLES), zs.read(STYLES))
+        styles = StyleMerger(required_part(zt, STYLES), zs.read(STYLES))
         strings = shared_strings(zs)
         added = [n for n in names if n not in t.sheets]
         kept_parts = {t.sheets[n] for n in t.sheets if n not in names}
