@@ -131,7 +131,7 @@ def is_tracker(path: Path) -> bool:
 
 
 def _problem_json(p: Problem) -> dict[str, str]:
-    return {"where": p.where, "message": p.message, "severity": p.severity}
+    return {"where": str(p.where), "message": str(p.message), "severity": p.severity}
 
 
 @dataclass(frozen=True)
@@ -177,12 +177,13 @@ def _error(path: Path, e: BaseException) -> FileResult:
     return FileResult(path, ERROR, message=message, unusable=isinstance(e, WorkbookError))
 
 
-def _invalid(item: Found, problems: Sequence[Problem]) -> FileResult:
-    """A file whose input did not validate: bad input, or (found in a folder, no Ads or Ledger) no tracker."""
+def _invalid(item: Found, error: InputError) -> FileResult:
+    """A file whose input did not validate: bad input (its problems, and its language to say them in), or (found
+    in a folder, no Ads or Ledger) no tracker."""
 
     if not item.named and not is_tracker(item.path):
         return FileResult(item.path, NOT_TRACKER, message=Message("batch.not_a_tracker"))
-    return FileResult(item.path, BAD_INPUT, problems=tuple(p for p in problems if p.severity == "error"))
+    return FileResult(item.path, BAD_INPUT, problems=tuple(error.problems), language=error.lang)
 
 
 def _latest(tracker: Tracker) -> tuple[str | None, Value, tuple[str, ...]]:
@@ -327,7 +328,7 @@ def refresh_file(item: Found, today: dt.date) -> FileResult:
     except LOCK_ERRORS as e:
         return FileResult(item.path, LOCKED, message=str(e))
     except InputError as e:
-        return _invalid(item, e.problems)
+        return _invalid(item, e)
     except Exception as e:  # a record, never an exception: the other files go on
         return _error(item.path, e)
     return FileResult(item.path, REFRESHED, latest, result.tracker.settings.currency, net_profit, alerts,
@@ -350,7 +351,7 @@ class BatchResult:
 
     @property
     def language(self) -> str:
-        """The language the trackers refreshed share (English if they differ, or none was read)."""
+        """The language the trackers refreshed or found invalid share (English if they differ, or none was read)."""
         return language(r.language for r in self.results)
 
     def as_json(self) -> dict[str, Any]:
@@ -422,13 +423,12 @@ def summarise(tracker: Tracker, path: Path) -> TrackerSummary:
 
 def read_file(item: Found) -> TrackerSummary | FileResult:
     """Read and validate one tracker (writing nothing): its summary, or what is wrong with it."""
-    from .reader import FileSource, check_source
+    from .reader import FileSource, validate
 
     try:
-        tracker, problems = check_source(FileSource(item.path))
-        if tracker is None:
-            return _invalid(item, problems)
-        return summarise(tracker, item.path)
+        return summarise(validate(FileSource(item.path)), item.path)
+    except InputError as e:
+        return _invalid(item, e)
     except Exception as e:  # a record, never an exception: the other files go on
         return _error(item.path, e)
 

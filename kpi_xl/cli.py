@@ -89,9 +89,22 @@ def _say(text: str) -> None:
     err.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], words=None) -> None:
+    """Each problem (or warning) on a line of its own, in ``words``' language (English by default)."""
+    words = words or texts()
     for p in problems:
-        _say(str(p))
+        _say(words.problem(p))
+
+
+_asked: dict[str, str | None] = {"lang": None}
+"""The running command's --lang, once checked (None: the tracker's language)."""
+
+
+def _language(lang: str | None):
+    """Check --lang and remember it, for the problems :func:`_run` prints; its words (English when not given)."""
+    words = _words(lang)
+    _asked["lang"] = words.lang if lang is not None else None
+    return words
 
 
 @contextlib.contextmanager
@@ -108,10 +121,10 @@ def _run(fn, *args, **kwargs):
     """Call into the library, turning our errors into messages and exit codes."""
     try:
         return fn(*args, **kwargs)
-    except InputError as e:
-        _print_problems(e.problems)
-        n = len(e.problems)
-        _say(f"{n} problem{'s' if n != 1 else ''}: nothing was written.")
+    except InputError as e:  # said in the language of --lang, else the tracker's
+        words = texts(_asked["lang"] or e.lang)
+        _print_problems(e.problems, words)
+        _say(words.say_key("cli.problems", {"n": len(e.problems)}))
         raise typer.Exit(2) from None
     except (ArgumentError, WorkbookError) as e:  # bad input too: an argument, or a file that is no tracker
         _say(f"error: {e}")
@@ -128,10 +141,10 @@ def _run(fn, *args, **kwargs):
         raise typer.Exit(1) from None
 
 
-def _read(path: Path):
+def _read(path: Path, lang: str | None = None):
     with _status(f"Reading {path.name}…"):
         tracker = read_tracker(path)
-    _print_problems(tracker.warnings)
+    _print_problems(tracker.warnings, _words(lang, tracker))
     return tracker
 
 
@@ -180,12 +193,12 @@ def kpis(
     lang: Optional[str] = LANG,
 ) -> None:
     """Print the KPIs of a selection: a table, or JSON with --json."""
-    _run(_words, lang)
+    _run(_language, lang)
     selection = _run(Selection.parse, period, channel, campaign)
-    tracker = _run(_read, path)
+    tracker = _run(_read, path, lang)
     words = _words(lang, tracker)
     for note in tracker.unmatched(selection):
-        _say(f"warning: {note}")
+        _say(words("cli.import.warning", text=words.say(note)))
     values = _run(tracker.kpis, selection)
     if as_json:
         # Strict JSON: an undefined or non-finite value is null, never NaN or Infinity (which JSON has not).
@@ -249,12 +262,12 @@ def _steps() -> Iterator:
         yield lambda step: status.update(f"{step}…")
 
 
-def _refresh(path: Path, out_path: Path | None, force: bool = False):
+def _refresh(path: Path, out_path: Path | None, force: bool = False, lang: str | None = None):
     from .refresh import refresh as refresh_file
 
     with _steps() as progress:
         result = refresh_file(path, out_path, progress=progress, force=force, notify=_say)
-    _print_problems(result.tracker.warnings)
+    _print_problems(result.tracker.warnings, _words(lang, result.tracker))
     return result
 
 
@@ -304,9 +317,9 @@ def refresh(
     2: some had bad input, were open elsewhere or could not be used (damaged,
     missing, read-only; the others are refreshed); 1: an unexpected error.
     """
-    lang = _run(_words, lang).lang if lang else None
+    lang = _run(_language, lang).lang if lang else None
     if len(paths) == 1 and not paths[0].is_dir() and not as_json:
-        result = _run(_refresh, paths[0], out_path, force)
+        result = _run(_refresh, paths[0], out_path, force, lang)
         _print_refresh(result, lang)
         return
     if out_path is not None or force:
@@ -346,7 +359,7 @@ def _print_failures(results, words) -> None:
     failed was, one line each on stderr, the file first."""
     for r in results:
         for p in r.problems:
-            _say(f"{r.path}: {p}")
+            _say(f"{r.path}: {words.problem(p)}")
         if r.status in ("error", "locked"):
             _say(f"{r.path}: {words.say(r.message)}")
 
@@ -417,7 +430,7 @@ def _portfolio(paths: list[Path], out_path: Optional[Path], recursive: bool, job
                    path=out_path, currencies=currencies or "—"))
     for t in result.trackers:
         for p in t.warnings:
-            _say(f"{t.path}: {p}")
+            _say(f"{t.path}: {words.problem(p)}")
     _print_failures(result.failed, words)
     if as_json:
         typer.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
@@ -477,7 +490,7 @@ def portfolio(
     the workbook still written), or the portfolio file is open in Excel; 1:
     an unexpected error.
     """
-    lang = _run(_words, lang).lang if lang else None
+    lang = _run(_language, lang).lang if lang else None
     raise typer.Exit(_run(_portfolio, paths, out_path, recursive, jobs, as_json, lang))
 
 
@@ -528,10 +541,10 @@ def import_(
     written.  The file is replaced atomically; everything but the two tables
     is kept byte for byte.
     """
-    _run(_words, lang)
+    _run(_language, lang)
     result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run, force)
-    _print_problems(result.warnings)
     words = texts(lang.casefold() if lang else result.language)
+    _print_problems(result.warnings, words)
     # Counts are passed as numbers: each language formats them, and agrees its words with them (Texts.say_key).
     say = lambda key, **params: words.say_key(key, params, result.currency)  # noqa: E731
     for f in result.files:
@@ -575,7 +588,7 @@ def demo(
         with writing(out_path, command="kpi-xl demo", notify=_say, offers=()):
             with _status("Writing the demo tracker…"):
                 write_tracker(out_path, data.ads, data.ledger, data.settings, data.plan)
-            return _refresh(out_path, None)
+            return _refresh(out_path, None, lang=words.lang)
 
     result = _run(write_demo)  # its refresh shows its own steps
     _print_refresh(result, words.lang)
@@ -648,7 +661,7 @@ def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = 
         if not fix:
             _say(words("cli.doctor.hint", file=name))
     if diagnosis.input_problems:
-        raise InputError(diagnosis.input_problems)
+        raise InputError(diagnosis.input_problems, words.lang)
     if not diagnosis.findings:
         _say(words("cli.doctor.clean", file=name))
     return 1 if diagnosis.findings else 0
@@ -671,6 +684,7 @@ def doctor(
     Exit 0: nothing found; 1: findings (those --fix could not repair, with
     --fix); 2: the tracker's input is invalid, or the file is no workbook.
     """
+    _run(_language, lang)
     code = _run(_doctor, path, fix, out_path, lang, force)
     raise typer.Exit(code)
 
@@ -687,6 +701,7 @@ def main_options(
                                  help="Print the version and exit."),
 ) -> None:
     """kpi-xl: an Excel tracker that tells you every month whether your ads pay and how much you can pay yourself."""
+    _asked["lang"] = None  # each command says its problems in its own --lang
 
 
 def main() -> None:  # the console script

@@ -10,6 +10,8 @@ codes of ISO 4217 and the few symbols that stand for one currency only
 
 from __future__ import annotations
 
+from .texts import Message
+
 ISO_4217 = frozenset("""
 AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF
 CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD
@@ -25,13 +27,14 @@ SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW", "₽": "RUB", 
            "US$": "USD", "CA$": "CAD", "A$": "AUD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL"}
 """Symbols that stand for one currency only."""
 
-AMBIGUOUS = {"$": "USD, CAD, AUD…", "¥": "JPY or CNY", "kr": "SEK, NOK, DKK or ISK", "Fr": "CHF…",
-             "R": "ZAR…", "dollar": "USD, CAD, AUD…", "dollars": "USD, CAD, AUD…"}
-"""Symbols several currencies write: refused, naming the codes to choose from."""
+AMBIGUOUS = {"$": "dollar", "¥": "yen", "kr": "krona", "Fr": "franc", "R": "rand", "dollar": "dollar",
+             "dollars": "dollar"}
+"""Symbols several currencies write: refused, naming the codes to choose from (``input.currency.<key>``)."""
 
 
 def currency_code(text: str) -> tuple[str | None, str | None]:
-    """(the ISO 4217 code, None) for a code or a symbol that names one; (None, why not) otherwise.
+    """(the ISO 4217 code, None) for a code or a symbol that names one; (None, why not) otherwise (a
+    :class:`~kpi_xl.texts.Message`).
 
     >>> currency_code("eur"), currency_code(" € "), currency_code("$")
     (('EUR', None), ('EUR', None), (None, 'type its code: USD, CAD, AUD…'))
@@ -44,5 +47,6 @@ def currency_code(text: str) -> tuple[str | None, str | None]:
     if text in SYMBOLS:
         return SYMBOLS[text], None
     if text in AMBIGUOUS or text.casefold() in AMBIGUOUS:
-        return None, f"type its code: {AMBIGUOUS.get(text) or AMBIGUOUS[text.casefold()]}"
-    return None, "not an ISO 4217 code"
+        codes = Message(f"input.currency.{AMBIGUOUS.get(text) or AMBIGUOUS[text.casefold()]}")
+        return None, Message("input.currency.ambiguous", codes=codes)
+    return None, Message("input.currency.not_iso")

@@ -40,8 +40,7 @@ from .ooxml.styles import FIRST_CUSTOM_FORMAT, custom_formats
 from .ooxml.vbaproject import VbaProject, body, read_vba_project
 from .ooxml.xml import R, parse, q, serialize
 from .ooxml.zipfiles import rewrite
-from .reader import FileSource, check_setting, check_tracker
-from .schema import SETTINGS
+from .reader import FileSource, check_tracker, setting_language
 from .texts import Message, Sheet, all_names
 
 KPI_XL_MODULES = ("KpiXl", "xlwings", "Dictionary")
@@ -142,13 +141,9 @@ def language(path: str | Path) -> str | None:
     """The tracker's Language setting (``en``, ``fr``), read from its named cell alone; None when the
     workbook or the setting cannot be read (a damaged file is what doctor is for: it is never an error here)."""
     try:
-        found = FileSource(Path(path)).setting("Language")
+        return setting_language(FileSource(Path(path)))
     except Exception:  # any reader's failure on a damaged package: doctor reports it, in English
         return None
-    if not isinstance(found, tuple):
-        return None
-    value, error = check_setting(next(s for s in SETTINGS if s.name == "Language"), found[1])
-    return None if error else value
 
 
 # --- repairs ------------------------------------------------------------------------------
@@ -270,7 +265,7 @@ def repair(path: str | Path, out: str | Path | None = None, *, force: bool = Fal
             if not replace and not needs_refresh:
                 return Repair([], before)
             if before.input_problems and needs_refresh:
-                raise InputError(before.input_problems)
+                raise InputError(before.input_problems, language(path))
             if out is not None:
                 check_suffix(target, VBA_PART in zf.NameToInfo)
             with scratch(real, path.suffix) as work:

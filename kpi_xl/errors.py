@@ -21,6 +21,8 @@ class Problem:
 
     ``where`` is ``Sheet!Cell (Header)``, ``Sheet!Cell``, ``Sheet`` or
     ``file:line``; ``message`` says what was expected and what was found.
+    Either may be a :class:`~kpi_xl.texts.Message`: ``str(problem)`` is the
+    English, ``texts(lang).problem(problem)`` says it in ``lang``.
 
     >>> str(Problem("Ads!F7 (Spend)", 'expected a number ≥ 0, found "12,5 €"'))
     'Ads!F7 (Spend): expected a number ≥ 0, found "12,5 €"'
@@ -40,10 +42,15 @@ class KpiXlError(Exception):
 
 
 class InputError(KpiXlError):
-    """The workbook's (or an import file's) input is invalid: nothing was written."""
+    """The workbook's (or an import file's) input is invalid: nothing was written.
 
-    def __init__(self, problems: Iterable[Problem]):
+    ``lang`` is the language of the tracker the problems were found in, when it is known (its Language
+    setting, else its sheets' names): the language to say them in, unless the user asked for another.
+    """
+
+    def __init__(self, problems: Iterable[Problem], lang: str | None = None):
         self.problems = [p for p in problems if p.severity == "error"]
+        self.lang = lang
         n = len(self.problems)
         super().__init__(
             f"{n} problem{'s' if n != 1 else ''} in the input:\n"

@@ -284,7 +284,7 @@ class PortfolioBook:
         for r in self.p.failed:
             status = words(f"batch.status.{r.status}")
             if r.status == BAD_INPUT and r.problems:
-                rows += [(str(r.path), status, p.where, p.message) for p in r.problems]
+                rows += [(str(r.path), status, words.say(p.where), words.say(p.message)) for p in r.problems]
             else:
                 rows.append((str(r.path), status, "", words.say(r.message)))
         h = L.PORTFOLIO_HEADER_ROW

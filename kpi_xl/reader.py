@@ -79,7 +79,7 @@ from .schema import (
     Setting,
     TableSpec,
 )
-from .texts import LANGUAGES, canonical_types, fold
+from .texts import LANGUAGES, Header, LedgerType, Message, SettingLabel, Sheet, canonical_types, fold
 from .tracker import ADS_FRAME_SCHEMA, LEDGER_FRAME_SCHEMA, Settings, Tracker
 
 MAX_LISTED = 20
@@ -111,7 +111,7 @@ class Problems:
         for group, n in self._counts.items():
             if n > MAX_LISTED:
                 severity = group[-1]
-                out.append(Problem(self._columns[group], f"… and {n - MAX_LISTED:,} more cells like these", severity))
+                out.append(Problem(self._columns[group], Message("input.more", n=n - MAX_LISTED), severity))
         return out
 
     def count_more(self, group: tuple, n: int, column: str) -> None:
@@ -125,45 +125,43 @@ class Problems:
 
 
 def describe(value: object) -> str:
-    """How a found value is quoted in a message.
+    """How a found value is quoted in a message (a :class:`~kpi_xl.texts.Message`, said in the reader's language).
 
     >>> describe("12.5 €"), describe(3.5), describe(None), describe(True)
     ('text "12.5 €"', '3.5', 'a blank cell', 'TRUE')
     """
     if value is None or value == "":
-        return "a blank cell"
+        return Message("input.found.blank")
     if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
+        return Message("input.found.true" if value else "input.found.false")
     if isinstance(value, str):
-        return f'text "{value}"'
+        return Message("input.found.text", text=value)
     if isinstance(value, CellError):
-        return f"the error value {value.code}"
+        return Message("input.found.error", code=value.code)
     if isinstance(value, Uncalculated):
-        return f"the formula {value} with no value saved"
+        return Message("input.found.formula", formula=str(value))
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN (not a number)" if math.isnan(value) else "infinity" if value > 0 else "minus infinity"
-    if isinstance(value, float) and abs(value) >= 1e15:
-        return f"{value:.6g}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return Message("input.found.nan" if math.isnan(value) else "input.found.infinity" if value > 0
+                       else "input.found.minus_infinity")
+    if isinstance(value, (int, float)):
+        return Message("input.found.number", value=value)
     if isinstance(value, (dt.date, dt.datetime)):
-        return f"the date {value:%Y-%m-%d}"
+        return Message("input.found.date", day=value)
     if isinstance(value, dt.time):
-        return f"a time of day ({value:%H:%M}) with no date"
+        return Message("input.found.time", time=f"{value:%H:%M}")
     return str(value)
+
+
+def expected(what: str, value: object, why: str = "") -> Message:
+    """``expected a number ≥ 0, found text "12,5 €"``, and why, when the found value does not say it."""
+    return Message("input.check", expected=what, found=describe(value), why=why)
 
 
 # --- cell-by-cell checks (the slow path, and Settings) --------------------------
 
-EXPECTED = {
-    "date": "a date",
-    "month": "a month (2027-02) or a date",
-    "text": "text",
-    "count": "a whole number ≥ 0",
-    "money": "a number ≥ 0",
-    "signed_money": "a number",
-    "ledger_type": "one of " + ", ".join(LEDGER_TYPES),
-}
+EXPECTED = {kind: Message(f"input.expected.{kind}") for kind in ("date", "month", "text", "count", "money",
+                                                                    "signed_money")}
+EXPECTED["ledger_type"] = Message("input.expected.ledger_type", types=[LedgerType(t) for t in LEDGER_TYPES])
 
 
 def check_cell(kind: str, value: object) -> tuple[object, str | None]:
@@ -176,23 +174,15 @@ def check_cell(kind: str, value: object) -> tuple[object, str | None]:
     """
     if value is None or value == "":
         return None, None
-    expected = f"expected {EXPECTED[kind]}, found {describe(value)}"
     if isinstance(value, (CellError, Uncalculated)):
-        return None, expected + FIX[type(value).__name__]
+        return None, expected(EXPECTED[kind], value, FIX[type(value).__name__])
     typed = _CHECKS[kind](value)
-    return (None, expected + _why(kind, value)) if typed is None else (typed, None)
+    return (None, expected(EXPECTED[kind], value, _why(kind, value))) if typed is None else (typed, None)
 
 
-FIX = {
-    "CellError": " (Excel could not calculate this cell): correct its formula, or type the value",
-    "Uncalculated": (" (the program that wrote the file does not calculate): open the workbook in Excel and save "
-                     "it, or type the value"),
-    "recalc": (" (the program that wrote the file did not calculate it: the workbook asks Excel to recalculate on "
-               "opening): open the workbook in Excel and save it, or type the value"),
-}
+FIX = {name: Message(f"input.why.{key}") for name, key in (("CellError", "cell_error"),
+                                                           ("Uncalculated", "uncalculated"), ("recalc", "recalc"))}
 """What to do about a cell that holds no value kpi-xl can use, by what it holds."""
-
-BOUND = f"{MAX_AMOUNT:,.0f}"
 
 
 def _why(kind: str, value: object) -> str:
@@ -200,9 +190,9 @@ def _why(kind: str, value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return ""
     if math.isnan(value):
-        return " (a value no spreadsheet holds)"
+        return Message("input.why.nan")
     if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
-        return f" (beyond ±{BOUND}, the most a tracker holds)"
+        return Message("input.why.bound", bound=MAX_AMOUNT)
     if kind in ("date", "month"):
         return _serial_why(value)
     return ""
@@ -211,13 +201,13 @@ def _why(kind: str, value: object) -> str:
 def _serial_why(serial: float) -> str:
     """Why an Excel serial number is no day."""
     if serial == 0:
-        return ' (Excel\'s day 0, shown as "1900-01-00": no day at all)'
+        return Message("input.why.day_zero")
     if serial < 0:
-        return " (a negative serial number: no day at all)"
+        return Message("input.why.negative_serial")
     if serial < 1:
-        return " (a time of day with no date)"
+        return Message("input.why.time_alone")
     if serial >= 2958466:
-        return " (after 9999-12-31, the last day Excel holds)"
+        return Message("input.why.after_last_day", last=EXCEL_LAST_DAY)
     return ""
 
 
@@ -277,17 +267,8 @@ _CHECKS: dict[str, Callable[[object], object]] = {
 
 # --- Settings ------------------------------------------------------------------
 
-SETTING_EXPECTED = {
-    "currency": "an ISO 4217 currency code (EUR, USD…) or a symbol such as €",
-    "name": "a name of at most 100 characters",
-    "money": "a number",
-    "date": "a date",
-    "ratio": "a number ≥ 0",
-    "rate": "a percentage (e.g. 1%)",
-    "months": "a number of months ≥ 0",
-    "whole_months": "a whole number of months from 1 to 120",
-    "language": "en or fr",
-}
+SETTING_EXPECTED = {kind: Message(f"input.expected.setting.{kind}") for kind in (
+    "currency", "name", "money", "date", "ratio", "rate", "months", "whole_months", "language")}
 
 
 def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
@@ -301,71 +282,74 @@ def check_setting(setting: Setting, value: object) -> tuple[object, str | None]:
     'expected a percentage (e.g. 1%), found 1.5'
     """
     kind = SETTING_KINDS[setting.kind]
-    expected = f"expected {SETTING_EXPECTED[kind.name]}, found {describe(value)}"
+    what = SETTING_EXPECTED[kind.name]
+    wrong = expected(what, value)
     if value is None or value == "":
         if setting.blank_ok:
             return None, None
         if setting.default is not None:
             return setting.default, None
-        return None, expected
+        return None, wrong
     if isinstance(value, (CellError, Uncalculated)):
-        return None, expected + FIX[type(value).__name__]
+        return None, expected(what, value, FIX[type(value).__name__])
     if kind.value == "text":
-        return _check_currency(value, expected) if kind.name == "currency" else _check_text(kind, value, expected)
+        return _check_currency(value, what, wrong) if kind.name == "currency" else _check_text(kind, value, wrong)
     if kind.value == "date":
-        day, error = check_cell("date", value) if not isinstance(value, str) else (None, expected)
+        day, error = check_cell("date", value) if not isinstance(value, str) else (None, wrong)
         if isinstance(value, dt.datetime) and value < dt.datetime(1900, 1, 1):  # calamine's serial 0 is 1899-12-31
             serial = (value - dt.datetime(1899, 12, 31)).total_seconds() / 86400
-            return None, f"expected {SETTING_EXPECTED[kind.name]}, found {describe(serial)}{_serial_why(serial)}"
+            return None, expected(what, serial, _serial_why(serial))
         if error or day < kind.low:
-            return None, expected + _why("date", value)
+            return None, expected(what, value, _why("date", value))
         return day, None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or abs(value) > MAX_AMOUNT:
-        return None, expected + _why("number", value)
+        return None, expected(what, value, _why("number", value))
     value = float(value)
     if (kind.low is not None and value < kind.low) or (kind.high is not None and value > kind.high):
-        return None, expected
+        return None, wrong
     if kind.value == "whole":
-        return (int(value), None) if value.is_integer() else (None, expected)
+        return (int(value), None) if value.is_integer() else (None, wrong)
     return value, None
 
 
-def _check_text(kind, value: object, expected: str) -> tuple[object, str | None]:
+def _check_text(kind, value: object, wrong: str) -> tuple[object, str | None]:
     # A name may be typed as a number ("1664"); a currency code may not.
     text = value.strip() if isinstance(value, str) else _as_text(value) if kind.name == "name" else ""
     if kind.choices:
-        return (text.casefold(), None) if text.casefold() in kind.choices else (None, expected)
-    return (text, None) if kind.low <= len(text) <= kind.high else (None, expected)
+        return (text.casefold(), None) if text.casefold() in kind.choices else (None, wrong)
+    return (text, None) if kind.low <= len(text) <= kind.high else (None, wrong)
 
 
-def _check_currency(value: object, expected: str) -> tuple[object, str | None]:
+def _check_currency(value: object, what: str, wrong: str) -> tuple[object, str | None]:
     """An ISO 4217 code (``eur`` is EUR) or a symbol that names one currency (``€``)."""
     if not isinstance(value, str):
-        return None, expected
+        return None, wrong
     code, why = currency_code(value)
-    return (code, None) if code else (None, f"{expected}: {why}")
+    return (code, None) if code else (None, Message("input.check.currency", expected=what, found=describe(value),
+                                                    why=why))
 
 
 def read_settings(source: "Source", problems: Problems) -> Settings:
     values: dict[str, object] = {}
     for setting in SETTINGS:
         found = source.setting(setting.name)
+        label = SettingLabel(setting.name)
         if found is None:
             if setting.required:
-                problems.add(f"Settings ({setting.name})",
-                             f'expected a named cell "{setting.name}", found none (Formulas › Name Manager)')
+                problems.add(Message("input.where.setting", cell=Sheet("Settings"), name=label),
+                             Message("input.setting.missing", name=setting.name))
             continue
         if isinstance(found, str):  # the name exists but is not one cell
-            deleted = " (its cell was deleted)" if "#REF!" in found else ""
-            problems.add(f"Settings ({setting.name})",
-                         f'expected the name "{setting.name}" to point at one cell, found "{found}"{deleted}: in '
-                         f"Formulas › Name Manager, point it at its cell on Settings")
+            deleted = Message("input.setting.deleted") if "#REF!" in found else ""
+            problems.add(Message("input.where.setting", cell=Sheet("Settings"), name=label),
+                         Message("input.setting.not_one_cell", name=setting.name, found=found, deleted=deleted,
+                                 settings=Sheet("Settings")))
             continue
         where, raw = found
         value, error = check_setting(setting, raw)
         if error:
-            problems.add(f"{where} ({setting.name})", error)
+            problems.add(Message("input.where.setting", cell=where, name=label), error)
         elif value is not None or setting.blank_ok:
             values[setting.field] = value
     return Settings(**values)
@@ -388,8 +372,7 @@ def _resolve_headers(spec: TableSpec, table: TableInfo, problems: Problems) -> d
         if key in by_key and key in known:
             first = table.header_cell(by_key[key])
             problems.add(f"{table.sheet}!{cell_name(table.first_row, table.first_col + i)} ({c})",
-                         f'expected one column "{c}" in table {table.name}, found a second one (the first is '
-                         f"{table.sheet}!{first}): rename or delete one")
+                         Message("input.header.twice", header=c, table=table.name, first=f"{table.sheet}!{first}"))
             return None
         by_key.setdefault(key, c)
     found: dict[str, str] = {}
@@ -410,8 +393,7 @@ def _resolve_headers(spec: TableSpec, table: TableInfo, problems: Problems) -> d
     if not set.intersection(*languages.values()):
         where = f"{table.sheet}!{cell_name(table.first_row, table.first_col)}"
         mixed = ", ".join(f"{h} ({'/'.join(sorted(ls))})" for h, ls in languages.items() if len(ls) == 1)
-        problems.add(where, f"expected the headers of table {table.name} in one language, found {mixed}: "
-                            "rename them all in one language")
+        problems.add(where, Message("input.header.languages", table=table.name, mixed=mixed))
         return None
     return found
 
@@ -420,14 +402,17 @@ def _report_missing_header(spec: TableSpec, table: TableInfo, position: int, hea
                            problems: Problems) -> None:
     # A header at the expected position that is no header of ours was renamed.
     if position < len(table.columns) and fold(table.columns[position]) not in known:
-        where = f"{table.sheet}!{table.header_cell(table.columns[position])} ({header})"
-        problems.add(where, f'expected header "{header}", found "{table.columns[position]}"')
+        where = Message("input.where.header", cells=f"{table.sheet}!{table.header_cell(table.columns[position])}",
+                        header=Header(spec.name, header))
+        problems.add(where, Message("input.header.renamed", header=Header(spec.name, header),
+                                    found=table.columns[position]))
     else:
         first = cell_name(table.first_row, table.first_col)
         last = cell_name(table.first_row, table.first_col + len(table.columns) - 1)
-        problems.add(f"{table.sheet}!{first}:{last} ({header})",
-                     f'expected a column "{header}" in table {table.name}, found none '
-                     f'(headers: {", ".join(table.columns)})')
+        problems.add(Message("input.where.header", cells=f"{table.sheet}!{first}:{last}",
+                         header=Header(spec.name, header)),
+                     Message("input.header.missing", header=Header(spec.name, header), table=table.name,
+                             headers=list(table.columns)))
 
 
 def find_table(source: "Source", spec: TableSpec, problems: Problems) -> tuple[TableInfo, dict[str, str]] | None:
@@ -439,9 +424,9 @@ def find_table(source: "Source", spec: TableSpec, problems: Problems) -> tuple[T
     """
     table = source.table(spec.name)
     if table is None:
-        others = ", ".join(f"{t.name} on {t.sheet}" for t in source.tables()) or "none"
-        problems.add(spec.name, f'expected an Excel Table named "{spec.name}", found none '
-                                f"(tables in this workbook: {others})")
+        others = [Message("input.table.on", table=t.name, sheet=t.sheet) for t in source.tables()]
+        problems.add(spec.name, Message("input.table.missing", table=spec.name,
+                                        tables=others or Message("input.none")))
         return None
     headers = _resolve_headers(spec, table, problems)
     if headers is None or not _header_row_matches(source, table, problems):
@@ -459,9 +444,8 @@ def _header_row_matches(source: "Source", table: TableInfo, problems: Problems) 
     width = parse_cell(table.ref.split(":")[-1])[1] - table.first_col + 1
     where = f"{table.sheet}!{table.ref}"
     if width != len(table.columns):
-        problems.add(where, f"expected table {table.name} to span its {len(table.columns)} columns "
-                            f"({', '.join(table.columns)}), found {width} columns in {table.ref}: make the change "
-                            "again in Excel (or undo it)")
+        problems.add(where, Message("input.table.span", table=table.name, n=len(table.columns),
+                                    headers=list(table.columns), width=width, ref=table.ref))
         return False
     read = getattr(source, "header_cells", None)  # a workbook open in Excel keeps the two in step
     found = read(table) if read is not None and table.header_rows else None
@@ -473,9 +457,7 @@ def _header_row_matches(source: "Source", table: TableInfo, problems: Problems) 
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value or "")
         if text.strip().casefold() != name.strip().casefold():
             problems.add(f"{table.sheet}!{cell_name(table.first_row, table.first_col + i)} ({name})",
-                         f'expected the header "{name}" of table {table.name}, found {describe(value)}: the sheet\'s '
-                         "header row no longer matches the table's columns (a column deleted or moved outside "
-                         "Excel?); put the column back, or make the change again in Excel")
+                         Message("input.header.moved", header=name, table=table.name, found=describe(value)))
             ok = False
     return ok
 
@@ -819,9 +801,9 @@ _PLACEHOLDER = {"date": dt.date(1900, 1, 1), "month": dt.date(1900, 1, 1), "text
 """What stands in for a wrong cell while the problems are collected (its row is never summed)."""
 
 
-def _column_where(table: TableInfo, actual: str, header: str) -> str:
-    """``Ads!F (Spend)``: a whole column, in a message."""
-    return f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({header})"
+def _column_where(table: TableInfo, actual: str) -> str:
+    """``Ads!F (Spend)``: a whole column, in a message (``actual``: its header as the table spells it)."""
+    return f"{table.sheet}!{column_letter(table.first_col + table.columns.index(actual))} ({actual})"
 
 
 def _report_findings(source: Source, table: TableInfo, spec: TableSpec, headers: dict[str, str],
@@ -852,7 +834,7 @@ def _report_findings(source: Source, table: TableInfo, spec: TableSpec, headers:
         header = ours.get(table.columns[j]) if 0 <= j < len(table.columns) else None
         if kind not in ("hidden", "merged", "boolean") and header is not None and n > listed[(kind, col)]:
             problems.count_more((table.name, header, kind, "error"), n - listed[(kind, col)],
-                                _column_where(table, headers[header], header))
+                                _column_where(table, headers[header]))
     _report_hidden(table, hidden, scan.counts[("hidden", -1)], problems)
     return skip
 
@@ -865,30 +847,26 @@ def _report_cell(table: TableInfo, spec: TableSpec, header: str, actual: str, f:
     if f.kind == "boolean":
         if kind == "text":
             return False
-        message = (f"expected {EXPECTED[kind]}, found {describe(value)} (a logical value, which Excel's own sums "
-                   "leave out): type the number, or clear the cell")
+        message = expected(EXPECTED[kind], value, Message("input.why.boolean"))
     elif f.kind == "recalc":
-        message = f"expected {EXPECTED[kind]}, found the formula {value}, whose value this file does not hold" \
-                  + FIX["recalc"]
+        message = Message("input.check.recalc", expected=EXPECTED[kind], formula=str(value), why=FIX["recalc"])
     else:
-        message = f"expected {EXPECTED[kind]}, found {describe(value)}" + FIX[type(value).__name__]
-    problems.add(f"{table.sheet}!{cell_name(f.row, f.col)} ({header})", message,
-                 group=(table.name, header, f.kind, "error"), column=_column_where(table, actual, header))
+        message = expected(EXPECTED[kind], value, FIX[type(value).__name__])
+    problems.add(f"{table.sheet}!{cell_name(f.row, f.col)} ({actual})", message,
+                 group=(table.name, header, f.kind, "error"), column=_column_where(table, actual))
     return True
 
 
 def _report_merge(table: TableInfo, f: Finding, ours: dict[str, str], problems: Problems,
                   skip: dict[str, set[int]]) -> None:
     first = table.first_row + table.header_rows
-    cols = [ours[c] for j, c in enumerate(table.columns) if c in ours and f.col <= table.first_col + j <= f.last_col]
+    cols = [c for j, c in enumerate(table.columns) if c in ours and f.col <= table.first_col + j <= f.last_col]
     if not cols:
         return
-    problems.add(f"{table.sheet}!{f.text} ({', '.join(cols)})",
-                 "expected one value in each cell, found cells merged into one (all but its first cell read as "
-                 "blank): unmerge them (Home › Merge & Center) and type each value",
+    problems.add(f"{table.sheet}!{f.text} ({', '.join(cols)})", Message("input.merged"),
                  group=(table.name, "merge", "merged", "error"), column=f"{table.sheet}!{f.text}")
-    for header in cols:
-        skip[header].update(range(f.row - first, f.last_row - first + 1))
+    for actual in cols:
+        skip[ours[actual]].update(range(f.row - first, f.last_row - first + 1))
 
 
 def _report_hidden(table: TableInfo, rows: list[int], total: int, problems: Problems) -> None:
@@ -902,15 +880,15 @@ def _report_hidden(table: TableInfo, rows: list[int], total: int, problems: Prob
     a, b = column_letter(table.first_col), column_letter(table.first_col + len(table.columns) - 1)
     for r0, r1 in runs:
         n = r1 - r0 + 1
-        what = "a hidden row" if n == 1 else f"{n} hidden rows"
-        problems.add(f"{table.sheet}!{a}{r0 + 1}:{b}{r1 + 1} ({'hidden row' if n == 1 else 'hidden rows'})",
-                     f"{what}, counted in every KPI like the others (hiding a row does not leave it out): delete "
-                     "the rows you want left out, or unhide them", "warning",
+        what = Message("input.hidden.one") if n == 1 else Message("input.hidden.many", n=n)
+        problems.add(Message("input.where.hidden", cells=f"{table.sheet}!{a}{r0 + 1}:{b}{r1 + 1}", n=n),
+                     Message("input.hidden", what=what), "warning",
                      group=(table.name, "", "hidden", "warning"), column=f"{table.sheet}!{a}:{b}")
     if total > len(rows):
         problems.count_more((table.name, "", "hidden", "warning"), total - len(rows), f"{table.sheet}!{a}:{b}")
 
 
+_DAY_RANGE = Message("input.expected.day_range", first=EXCEL_FIRST_DAY, last=EXCEL_LAST_DAY)
 _MS_PER_DAY = 86_400_000
 _UNIX_SERIAL = 25_569  # Excel's serial number of 1970-01-01
 _MS_FIRST = (dt.date(1900, 1, 1) - dt.date(1970, 1, 1)).days * _MS_PER_DAY
@@ -928,13 +906,12 @@ def _check_day_range(raw: pl.Series, typed: pl.Series, table: TableInfo, header:
     if not bad.any():
         return typed
     rows = bad.arg_true()
-    group, column = (table.name, header, "day-range", "error"), _column_where(table, actual, header)
+    group, column = (table.name, header, "day-range", "error"), _column_where(table, actual)
     for i in rows.head(MAX_LISTED).to_list():
         value = ms[i]
         serial = (value - _MS_DAY_ZERO) / _MS_PER_DAY if value < _MS_FIRST else value / _MS_PER_DAY + _UNIX_SERIAL
-        problems.add(f"{table.sheet}!{table.cell(i, actual)} ({header})",
-                     f"expected a date from 1900-01-01 to 9999-12-31, found {describe(float(round(serial, 6)))}"
-                     f"{_serial_why(serial)}", group=group, column=column)
+        problems.add(f"{table.sheet}!{table.cell(i, actual)} ({actual})",
+                     expected(_DAY_RANGE, float(round(serial, 6)), _serial_why(serial)), group=group, column=column)
         skip.add(i)
     if rows.len() > MAX_LISTED:
         problems.count_more(group, rows.len() - MAX_LISTED, column)
@@ -949,7 +926,7 @@ def _slow_column(source: Source, table: TableInfo, col: Column, actual: str,
         if error and i not in skip:
             where = f"{table.sheet}!{table.cell(i, actual)} ({actual})"
             problems.add(where, error, group=(table.name, col.header, "type", "error"),
-                         column=_column_where(table, actual, actual))
+                         column=_column_where(table, actual))
         if error:
             # A wrong cell still makes its row non-blank, so a row holding only
             # it is not skipped; its value never reaches a sum (we stop first).
@@ -963,7 +940,7 @@ def _report(problems: Problems, table: TableInfo, header: str, actual: str, rows
             skip: set[int] = frozenset()) -> None:
     if skip:
         rows = rows.filter(~pl.col("_row").is_in(list(skip)))
-    column = _column_where(table, actual, actual)
+    column = _column_where(table, actual)
     group = (table.name, header, kind, severity)
     for row in rows.head(MAX_LISTED).iter_rows(named=True):
         problems.add(f"{table.sheet}!{table.cell(row['_row'], actual)} ({actual})", message(row),
@@ -983,17 +960,17 @@ def _check_numbers(col: Column, table: TableInfo, actual: str, frame: pl.DataFra
     h = col.header
     big = frame.filter(_out_of_bounds(c))
     _report(problems, table, h, actual, big,
-            lambda r: f"expected {EXPECTED[col.kind]}, found {describe(r[h])}{_why(col.kind, r[h])}",
+            lambda r: expected(EXPECTED[col.kind], r[h], _why(col.kind, r[h])),
             kind="bound", skip=skip)
     ok = ~_out_of_bounds(c)
     if col.kind == "count":
         bad = frame.filter(ok & ((c < 0) | (c != c.floor())))
         _report(problems, table, h, actual, bad,
-                lambda r: f"expected a whole number ≥ 0, found {describe(r[h])}", kind="count", skip=skip)
+                lambda r: expected(EXPECTED["count"], r[h]), kind="count", skip=skip)
     elif col.kind == "money":
         bad = frame.filter(ok & (c < 0))
         _report(problems, table, h, actual, bad,
-                lambda r: f"expected a number ≥ 0, found {describe(r[h])}", kind="money", skip=skip)
+                lambda r: expected(EXPECTED["money"], r[h]), kind="money", skip=skip)
 
 
 def _check_days(col: Column, table: TableInfo, actual: str, frame: pl.DataFrame, problems: Problems,
@@ -1002,19 +979,18 @@ def _check_days(col: Column, table: TableInfo, actual: str, frame: pl.DataFrame,
     h = col.header
     bad = frame.filter(c.is_null())
     _report(problems, table, h, actual, bad,
-            lambda r, k=col.kind: f"expected {EXPECTED[k]}, found a blank cell (the row has other values)",
+            lambda r, k=col.kind: expected(EXPECTED[k], None, Message("input.why.other_values")),
             kind="blank-date", skip=skip)
     old = frame.filter(c.is_not_null() & (c < PLAUSIBLE_FROM) & (c > _PLACEHOLDER["date"]))
     _report(problems, table, h, actual, old,
-            lambda r: f"{r[h]:%Y-%m-%d} is before {PLAUSIBLE_FROM.year}: a typo? It counts in its month",
+            lambda r: Message("input.date.old", day=r[h], year=PLAUSIBLE_FROM.year),
             "warning", "date-old", skip=skip)
     if latest is not None:
         late = frame.filter(c > latest)
-        horizon = ("beyond the forecast: left out of it" if col.kind == "month"
-                   else "a typo? It counts in its month")
+        horizon = Message("input.date.late.forecast" if col.kind == "month" else "input.date.late.typo")
         _report(problems, table, h, actual, late,
-                lambda r: f"{r[h]:%Y-%m-%d} is after {latest:%Y-%m-%d} (today plus the forecast's months): "
-                          f"{horizon}", "warning", "date-late", skip=skip)
+                lambda r: Message("input.date.late", day=r[h], latest=latest, horizon=horizon), "warning",
+                "date-late", skip=skip)
 
 
 def _check_rows(spec: TableSpec, table: TableInfo, headers: dict[str, str], frame: pl.DataFrame,
@@ -1031,7 +1007,7 @@ def _check_rows(spec: TableSpec, table: TableInfo, headers: dict[str, str], fram
             known = c.is_in([v for v in frame[col.header].unique().to_list() if v is not None and _as_type(v)])
             bad = frame.filter(c.is_null() | ~known)
             _report(problems, table, col.header, actual, bad,
-                    lambda r, h=col.header: f"expected {EXPECTED['ledger_type']}, found {describe(r[h])}",
+                    lambda r, h=col.header: expected(EXPECTED["ledger_type"], r[h]),
                     kind="type", skip=skip[col.header])
     if spec is ADS:
         _check_ads(table, headers, frame, problems)
@@ -1042,15 +1018,15 @@ def _check_ads(table: TableInfo, headers: dict[str, str], frame: pl.DataFrame, p
     z = lambda name: pl.col(name).fill_null(0)  # noqa: E731 - a blank number counts as 0
     odd = frame.filter(z("Clicks") > z("Impressions"))
     _report(problems, table, "Clicks", h["Clicks"], odd,
-            lambda r: f"{describe(r['Clicks'] or 0)} clicks but {describe(r['Impressions'] or 0)} impressions "
-                      "(clicks without impressions: check the export)", "warning", "clicks>impr")
+            lambda r: Message("input.ads.clicks", clicks=describe(r["Clicks"] or 0),
+                              impressions=describe(r["Impressions"] or 0)), "warning", "clicks>impr")
     odd = frame.filter((z("Customers") > 0) & (z("Spend") == 0))
     _report(problems, table, "Customers", h["Customers"], odd,
-            lambda r: f"{describe(r['Customers'])} customers but no spend on this row "
-                      "(counted, but they make the cost per customer look lower)", "warning", "cust-no-spend")
+            lambda r: Message("input.ads.customers", customers=describe(r["Customers"])), "warning",
+            "cust-no-spend")
     odd = frame.filter(pl.col("Channel").is_null() | (pl.col("Channel").str.strip_chars() == ""))
     _report(problems, table, "Channel", h["Channel"], odd,
-            lambda r: "a blank channel (the row counts in totals but in no channel)", "warning", "channel")
+            lambda r: Message("input.ads.channel"), "warning", "channel")
 
 
 def _ads_frame(frame: pl.DataFrame | None) -> pl.DataFrame:
@@ -1102,6 +1078,40 @@ def check_source(source: Source, today: dt.date | None = None) -> tuple[Tracker 
     return tracker, tracker.warnings
 
 
+def validate(source: Source, today: dt.date | None = None) -> Tracker:
+    """The tracker of a valid source; raise :class:`~kpi_xl.errors.InputError` listing every problem (with the
+    tracker's language, :func:`source_language`) when it is not valid."""
+    tracker, problems = check_source(source, today)
+    if tracker is None:
+        raise InputError(problems, source_language(source))
+    return tracker
+
+
+def setting_language(source: Source) -> str | None:
+    """The tracker's Language setting (``en``, ``fr``), read from its named cell alone; None when it cannot be."""
+    found = source.setting("Language")
+    if not isinstance(found, tuple):
+        return None
+    value, error = check_setting(next(s for s in SETTINGS if s.name == "Language"), found[1])
+    return None if error else value
+
+
+def source_language(source: Source) -> str:
+    """The language a tracker is written in, to say its problems in: its Language setting, else (a Language
+    that cannot be read) the language its tables' sheets are named in (``Publicités``), else English."""
+    try:
+        found = setting_language(source)
+    except WorkbookError:
+        found = None
+    if found:
+        return found
+    sheets = {t.sheet for t in source.tables()}
+    for lang, words in LANGUAGES.items():
+        if any(words.sheet(name) != name and words.sheet(name) in sheets for name in (ADS.name, LEDGER.name)):
+            return lang
+    return "en"
+
+
 def check_tracker(path: str | Path) -> tuple[Tracker | None, list[Problem]]:
     """Read a tracker file: (tracker, warnings) when valid, (None, every problem) when not.
 
@@ -1113,7 +1123,4 @@ def check_tracker(path: str | Path) -> tuple[Tracker | None, list[Problem]]:
 
 def read_tracker(path: str | Path) -> Tracker:
     """Read and validate a tracker; raise :class:`~kpi_xl.errors.InputError` listing every problem."""
-    tracker, problems = check_tracker(path)
-    if tracker is None:
-        raise InputError(problems)
-    return tracker
+    return validate(FileSource(Path(path)))

@@ -26,11 +26,10 @@ from typing import Callable
 import xlsxwriter
 
 from . import layout as L
-from .errors import InputError
 from .files import Notify, atomic_path, check_suffix, scratch, writing
 from .ooxml.package import has_macros, sheet_parts
 from .ooxml.transplant import replace_sheets
-from .reader import FileSource, check_source
+from .reader import FileSource, validate
 from .report import Block, Chart, Report, Rule, build_report, write_report
 from .texts import Texts, all_names, fold, texts
 from .tracker import Settings, Tracker
@@ -156,9 +155,7 @@ def refresh(path: str | Path, out: str | Path | None = None, today: dt.date | No
     target = Path(out) if out is not None else path
     with writing(target, sources=(path,), force=force, command="kpi-xl refresh", notify=notify) as real:
         say(f"Reading {path.name}")
-        tracker, problems = check_source(FileSource(path), today)
-        if tracker is None:
-            raise InputError(problems)
+        tracker = validate(FileSource(path), today)
         macros = has_macros(path)
         if out is not None:
             check_suffix(target, macros)

@@ -35,10 +35,16 @@ the noun alone; a list joined with ``,`` (default), ``{x:semicolon}`` or
 ``{x:and}``; a :class:`Sheet` by the language's name; a Message said in the
 same language.  Any other spec is Python's (``{n:d}``: digits only).
 
-What is not here, and why: the problems found in a workbook or an import
-file (:mod:`kpi_xl.reader`, :mod:`kpi_xl.imports`) keep their messages beside
-the checks that find them; the Excel functions' help is generated into the
-VBA project from :mod:`kpi_xl.udfs`.
+The problems found in a tracker's input (:mod:`kpi_xl.reader`) and in the
+files imported into it (:mod:`kpi_xl.imports`) are Messages too, ``where``
+and ``message`` (:class:`~kpi_xl.errors.Problem`), said by
+:meth:`Texts.problem`; a :class:`Header`, :class:`SettingLabel` or
+:class:`LedgerType` parameter is said with the reader's name for it.
+
+What is not here, and why: the errors that stop a command before it reads
+any input (a damaged, missing or locked file, a refused write, a bad
+argument) are English; the Excel functions' help is generated into the VBA
+project from :mod:`kpi_xl.udfs`, and their ``#VALUE!`` messages are English.
 """
 
 from __future__ import annotations
@@ -47,9 +53,12 @@ import datetime as dt
 import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from .metrics import REGISTRY
+
+if TYPE_CHECKING:
+    from .errors import Problem
 
 EN: dict[str, str] = {
     # --- document properties -------------------------------------------------------
@@ -389,6 +398,78 @@ EN: dict[str, str] = {
                       "number, {n:~line} {lines}{more}",
     "import.fec.unbalanced": "the file does not balance (debits {debit:money}, credits {credit:money}): is it "
                              "complete?",
+    # --- kpi-xl import: what is wrong with a file (kpi_xl.imports) ---------------------------------------
+    "import.found.text": "\"{text}\"",
+    "import.found.nothing": "nothing",
+    "import.refused.missing": "no such file: check the name and the folder",
+    "import.refused.unreadable": "cannot read the file: {error}",
+    "import.refused.folder": "a folder, not an export file: name the export inside it",
+    "import.refused.not_regular": "not a regular file (a device, a pipe or a socket): save the export as a file, "
+                                  "then import that file",
+    "import.refused.too_large": "{size:,.1f} MiB, over the {limit:,.0f} MiB kpi-xl reads in one export: download a "
+                                "shorter date range (or fewer columns), in several files if need be",
+    "import.refused.bad_zip": "a zip file that cannot be opened ({error}): download the export again",
+    "import.refused.unpacks": "a workbook that unpacks to {size:,.0f} MiB, over the {limit:,.0f} MiB kpi-xl reads: "
+                              "download a shorter date range",
+    "import.refused.zip": "a zip file, not an Excel workbook: unzip it and import the CSV or .xlsx inside",
+    "import.refused.workbook": "an Excel workbook kpi-xl cannot read ({error}): open it in Excel and save it as .xlsx "
+                               "or CSV UTF-8",
+    "import.refused.binary": "not a text export (binary data at byte {at}): expected a CSV or text export, or an "
+                             "Excel workbook",
+    "import.decode.legacy": "expected text in UTF-8, UTF-16 or {name}, found byte 0x{byte} at byte {at}, which none "
+                            "of them has (a Shift-JIS or other encoding?): save the export as CSV in UTF-8, then "
+                            "import it again",
+    "import.decode.strict": "expected {name} text, found bytes that are not (at byte {at}: {reason}): download the "
+                            "export again",
+    "import.unknown.empty": "an empty file",
+    "import.unknown": "not a format kpi-xl knows",
+    "import.unknown.workbook": "an Excel workbook whose first sheet is not a format kpi-xl knows",
+    "import.unknown.formats": "{unknown}: expected one of the formats kpi-xl imports — {formats:semicolon}",
+    "import.unknown.fec_workbook": "a FEC in an Excel workbook: a FEC is the text file the accounting software exports "
+                                   "(tab or pipe separated); import that file",
+    "import.unknown.look_alike": "looks like a {platform} (its header has {shown}) but has no {spend} column, and "
+                                 "kpi-xl needs the spend: {advice}",
+    "import.formats.google": "Google Ads report: campaign, ad group, keyword, search terms, device, location or chart "
+                             "download (CSV, Excel CSV or .xlsx; English or French; AdWords before 2018 too)",
+    "import.formats.meta": "Meta Ads Manager export (CSV or .xlsx, English or French)",
+    "import.formats.microsoft": "Microsoft Advertising report (CSV, English or French)",
+    "import.formats.linkedin": "LinkedIn Campaign Manager export (CSV)",
+    "import.formats.tiktok": "TikTok Ads export (CSV)",
+    "import.formats.fec": "FEC, Fichier des écritures comptables (18 or 22 columns, tab or pipe)",
+    "platform.advice.google": "download the Campaign report (Campaigns › Download › CSV) with its Cost column, or add "
+                              "Cost to this report (Columns › Modify columns › Performance)",
+    "platform.advice.meta": "in Ads Manager, export again with the Amount spent column (Columns: Performance, or "
+                            "Customise columns › Amount spent), by campaign and broken down by day",
+    "platform.advice.linkedin": "export the campaign performance report from Campaign Manager (Analyze › Export) with "
+                                "its Total Spent column",
+    "platform.advice.tiktok": "export the campaign report from TikTok Ads Manager with its Cost column, by day",
+    "platform.advice.microsoft": "download the Campaign report (Reports › Performance › Campaign) with its Spend "
+                                 "column",
+    "import.not_ads": "a FEC accounting file, not an ad export: pass it with --fec",
+    "import.not_fec": "a {format}, not a FEC: pass it with --ads",
+    "import.currency.other": "currency {code}, expected {currency} (the tracker's Currency, {where}): import it into a "
+                             "tracker whose Currency is {code}, or convert the amounts first",
+    "import.currency.dollar_only": "amounts written with \"$\", which is no single currency, expected {currency} (the "
+                                   "tracker's Currency, {where}): download the report with its Currency code column",
+    "import.no_spend": "this {format} has no {spend} column, and kpi-xl needs the spend: {advice}",
+    "import.no_impressions": "this {format} has no Impressions column, and kpi-xl needs it: add Impressions to the "
+                             "export's columns, then download it again",
+    "import.all_time": "the report covers \"All time\", which gives its rows no date: download it for a date range, or "
+                       "pass --date with the day to count it on",
+    "import.no_day": "expected a day column or a report date range, found neither: pass --date with the day to count "
+                     "these rows on",
+    "import.fields": "expected {width:d} fields like the header (line {header:d}), found {found:d}",
+    "import.bad_date": "{label}: expected a date such as 2026-04-14, found {found}",
+    "import.bad_number": "{label}: expected a number such as {example}, found {found}",
+    "import.negative": "{label}: expected a number ≥ 0, found {found}",
+    "import.fractional": "{label}: expected a whole number, found {found}",
+    "import.fec.columns": "expected the FEC columns {missing} in the header, found {header}",
+    "import.fec.debit_credit": "Debit and Credit (or Montant and Sens)",
+    "import.fec.fields": "expected {width:d} fields separated by {delimiter}s, found {found:d}",
+    "import.fec.bad_date": "EcritureDate: expected a date AAAAMMJJ such as 20220831, found {found}",
+    "import.fec.no_account": "CompteNum: expected an account number, found nothing",
+    "import.fec.bad_amount": "{column}: expected an amount such as 1234,56, found {found}",
+    "import.fec.bad_sense": "Sens: expected D or C, found {found}",
     # --- kpi-xl doctor: findings, what they mean, repairs (kpi_xl.ooxml.doctor, kpi_xl.doctor) -----
     "noun.has": "has|have",
     "noun.document_module": "document module|document modules",
@@ -468,6 +549,104 @@ EN: dict[str, str] = {
                         "document module per template sheet), and gave the template's sheets their code names",
     "doctor.fixed.refresh": "refreshed the output sheets",
     "doctor.fixed.refresh_added": "refreshed the output sheets (added {sheets})",
+    # --- problems of a tracker's input (kpi_xl.reader, kpi_xl.currencies, kpi_xl.ooxml.package) --------------
+    "problem": "{where}: {message}",
+    "problem.warning": "{where}: warning: {message}",
+    "cli.problems": "{n:d} {n:~problem}: nothing was written.",
+    "input.more": "… and {n} more cells like these",
+    "input.none": "none",
+    "input.found.blank": "a blank cell",
+    "input.found.true": "TRUE",
+    "input.found.false": "FALSE",
+    "input.found.text": "text \"{text}\"",
+    "input.found.error": "the error value {code}",
+    "input.found.formula": "the formula {formula} with no value saved",
+    "input.found.nan": "NaN (not a number)",
+    "input.found.infinity": "infinity",
+    "input.found.minus_infinity": "minus infinity",
+    "input.found.number": "{value:found}",
+    "input.found.date": "the date {day}",
+    "input.found.time": "a time of day ({time}) with no date",
+    "input.expected.date": "a date",
+    "input.expected.month": "a month (2027-02) or a date",
+    "input.expected.text": "text",
+    "input.expected.count": "a whole number ≥ 0",
+    "input.expected.money": "a number ≥ 0",
+    "input.expected.signed_money": "a number",
+    "input.expected.ledger_type": "one of {types}",
+    "input.expected.day_range": "a date from {first} to {last}",
+    "input.expected.setting.currency": "an ISO 4217 currency code (EUR, USD…) or a symbol such as €",
+    "input.expected.setting.name": "a name of at most 100 characters",
+    "input.expected.setting.money": "a number",
+    "input.expected.setting.date": "a date",
+    "input.expected.setting.ratio": "a number ≥ 0",
+    "input.expected.setting.rate": "a percentage (e.g. 1%)",
+    "input.expected.setting.months": "a number of months ≥ 0",
+    "input.expected.setting.whole_months": "a whole number of months from 1 to 120",
+    "input.expected.setting.language": "en or fr",
+    "input.check": "expected {expected}, found {found}{why}",
+    "input.check.recalc": "expected {expected}, found the formula {formula}, whose value this file does not hold{why}",
+    "input.check.currency": "expected {expected}, found {found}: {why}",
+    "input.why.cell_error": " (Excel could not calculate this cell): correct its formula, or type the value",
+    "input.why.uncalculated": " (the program that wrote the file does not calculate): open the workbook in Excel and "
+                              "save it, or type the value",
+    "input.why.recalc": " (the program that wrote the file did not calculate it: the workbook asks Excel to "
+                        "recalculate on opening): open the workbook in Excel and save it, or type the value",
+    "input.why.nan": " (a value no spreadsheet holds)",
+    "input.why.bound": " (beyond ±{bound}, the most a tracker holds)",
+    "input.why.day_zero": " (Excel's day 0, shown as \"1900-01-00\": no day at all)",
+    "input.why.negative_serial": " (a negative serial number: no day at all)",
+    "input.why.time_alone": " (a time of day with no date)",
+    "input.why.after_last_day": " (after {last}, the last day Excel holds)",
+    "input.why.boolean": " (a logical value, which Excel's own sums leave out): type the number, or clear the cell",
+    "input.why.other_values": " (the row has other values)",
+    "input.currency.ambiguous": "type its code: {codes}",
+    "input.currency.not_iso": "not an ISO 4217 code",
+    "input.currency.dollar": "USD, CAD, AUD…",
+    "input.currency.yen": "JPY or CNY",
+    "input.currency.krona": "SEK, NOK, DKK or ISK",
+    "input.currency.franc": "CHF…",
+    "input.currency.rand": "ZAR…",
+    "input.where.setting": "{cell} ({name})",
+    "input.where.header": "{cells} ({header})",
+    "input.setting.missing": "expected a named cell \"{name}\", found none (Formulas › Name Manager)",
+    "input.setting.not_one_cell": "expected the name \"{name}\" to point at one cell, found \"{found}\"{deleted}: in "
+                                  "Formulas › Name Manager, point it at its cell on {settings}",
+    "input.setting.deleted": " (its cell was deleted)",
+    "input.setting.twice": "expected one name \"{name}\", found two (Formulas › Name Manager): delete the wrong one",
+    "input.table.missing": "expected an Excel Table named \"{table}\", found none (tables in this workbook: {tables})",
+    "input.table.on": "{table} on {sheet}",
+    "input.table.twice": "expected one Excel Table named \"{table}\", found two (on {first} and on {second}), which "
+                         "Excel does not allow: rename one (Table Design › Table Name)",
+    "input.table.span": "expected table {table} to span its {n:d} columns ({headers}), found {width:d} columns in "
+                        "{ref}: make the change again in Excel (or undo it)",
+    "input.header.twice": "expected one column \"{header}\" in table {table}, found a second one (the first is "
+                          "{first}): rename or delete one",
+    "input.header.languages": "expected the headers of table {table} in one language, found {mixed}: rename them "
+                              "all in one language",
+    "input.header.renamed": "expected header \"{header}\", found \"{found}\"",
+    "input.header.missing": "expected a column \"{header}\" in table {table}, found none (headers: {headers})",
+    "input.header.moved": "expected the header \"{header}\" of table {table}, found {found}: the sheet's header row "
+                          "no longer matches the table's columns (a column deleted or moved outside Excel?); put the "
+                          "column back, or make the change again in Excel",
+    "input.merged": "expected one value in each cell, found cells merged into one (all but its first cell read as "
+                    "blank): unmerge them (Home › Merge & Center) and type each value",
+    "noun.hidden_row": "hidden row|hidden rows",
+    "input.where.hidden": "{cells} ({n:~hidden_row})",
+    "input.hidden": "{what}, counted in every KPI like the others (hiding a row does not leave it out): delete the "
+                    "rows you want left out, or unhide them",
+    "input.hidden.one": "a hidden row",
+    "input.hidden.many": "{n:d} hidden rows",
+    "input.date.old": "{day} is before {year:d}: a typo? It counts in its month",
+    "input.date.late": "{day} is after {latest} (today plus the forecast's months): {horizon}",
+    "input.date.late.forecast": "beyond the forecast: left out of it",
+    "input.date.late.typo": "a typo? It counts in its month",
+    "input.ads.clicks": "{clicks} clicks but {impressions} impressions (clicks without impressions: check the export)",
+    "input.ads.customers": "{customers} customers but no spend on this row (counted, but they make the cost per "
+                           "customer look lower)",
+    "input.ads.channel": "a blank channel (the row counts in totals but in no channel)",
+    "input.unmatched.channel": "channel \"{name}\" matches no Ads row (channels: {channels})",
+    "input.unmatched.campaign": "campaign \"{name}\" matches no Ads row",
     # --- many trackers: kpi-xl refresh PATH…, kpi-xl portfolio -------------------------------------------
     "noun.tracker": "tracker|trackers",
     "noun.file": "file|files",
@@ -627,6 +806,12 @@ class Texts:
         """The text ``key`` with ``params`` formatted this language's way (see :class:`Message`)."""
         return _Say(self, currency).vformat(self.table[key], (), params)
 
+    def problem(self, problem: "Problem") -> str:
+        """A problem of the input said in this language: ``Publicités!F7 (Dépense HT) : attendu…``
+        (``str(problem)`` is its English)."""
+        key = "problem.warning" if problem.severity == "warning" else "problem"
+        return self(key, where=self.say(problem.where), message=self.say(problem.message))
+
     def and_list(self, items: list[str]) -> str:
         """``Dashboard, Ads Summary, P&L and Forecast``."""
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + self.table["and"] + items[-1]
@@ -656,6 +841,28 @@ class Sheet(str):
     """A sheet's identifier (:data:`kpi_xl.layout.SHEETS`) in a message: said with the reader's name for it."""
 
 
+class SettingLabel(str):
+    """A setting's defined name in a message: said with the label the reader's `Settings` sheet gives it."""
+
+
+class LedgerType(str):
+    """A `Ledger` Type identifier in a message: said as the reader's language writes it."""
+
+
+class Header(str):
+    """A table column's identifier in a message (``Spend``): said with the reader's header (``Dépense HT``)."""
+
+    table: str
+
+    def __new__(cls, table: str, header: str) -> "Header":
+        self = super().__new__(cls, header)
+        self.table = table
+        return self
+
+    def __getnewargs__(self) -> tuple[str, str]:  # copy and pickle make it again from its table and header
+        return self.table, str(self)
+
+
 class _Say(string.Formatter):
     """Fills a template in one language: each parameter formatted by its type and its placeholder's spec."""
 
@@ -669,6 +876,12 @@ class _Say(string.Formatter):
             return words.say(value, self.currency)
         if isinstance(value, Sheet):
             return words.sheet(value)
+        if isinstance(value, Header):
+            return words.header(value.table, value)
+        if isinstance(value, SettingLabel):
+            return words.setting_label(value)
+        if isinstance(value, LedgerType):
+            return words.ledger_type(value)
         if spec.startswith("~"):  # the noun alone, agreed with a number or a list's length
             return words.noun(len(value) if isinstance(value, (list, tuple)) else value, spec[1:])
         if isinstance(value, (list, tuple)):
@@ -683,13 +896,19 @@ class _Say(string.Formatter):
         return format(value, spec)
 
     def _number(self, value: float, spec: str) -> str:
-        from .formatting import NBSP, money, number
+        from .formatting import MINUS, NBSP, money, number
 
         lang = self.words.lang
         if spec == "money":
             return money(value, self.currency, 2, lang) if self.currency and lang != "en" else number(value, 2, lang)
+        if spec == "found":  # a number as a cell holds it: every digit, none added
+            big = isinstance(value, float) and abs(value) >= 1e15
+            text = f"{value:.6g}" if big else str(int(value)) if float(value).is_integer() else str(value)
+            return text if lang == "en" else text.replace("-", MINUS).replace(".", ",")
         if spec == "percent":
             return f"{value:.1%}" if lang == "en" else f"{number(value * 100, 1, lang)}{NBSP}%"
+        if spec.startswith(",.") and spec.endswith("f"):  # {x:,.1f}: grouped, with that many decimals
+            return number(value, int(spec[2:-1]), lang)
         if f"noun.{spec}" in self.words.table:
             return self.words.count(value, spec)
         return number(value, 0, lang) if not spec else format(value, spec)

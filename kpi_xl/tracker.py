@@ -30,6 +30,7 @@ from .errors import ArgumentError, Problem
 from .metrics import CASH_SIGN, Figures, Forecast, MonthFigures, Value
 from .periods import Period, Selection, normalise_name
 from .schema import ADS, ADS_SUMS, DEFAULTS, LEDGER_SUMS, default_opening_date
+from .texts import Message
 
 
 @dataclass(frozen=True)
@@ -257,11 +258,11 @@ class Tracker:
         return metrics.compute(self.figures(selection), ids)
 
     def unmatched(self, selection: Selection) -> list[str]:
-        """Human-readable notes for a channel or campaign filter that matches no `Ads` row."""
+        """Notes (:class:`~kpi_xl.texts.Message`) for a channel or campaign filter that matches no `Ads` row."""
         notes = []
         if selection.channel and normalise_name(selection.channel) not in self._channel_names:
-            notes.append(f'channel "{selection.channel}" matches no Ads row (channels: '
-                         f'{", ".join(self.channels()) or "none"})')
+            notes.append(Message("input.unmatched.channel", name=selection.channel,
+                                 channels=self.channels() or Message("input.none")))
         if selection.campaign and normalise_name(selection.campaign) not in self._campaign_names:
-            notes.append(f'campaign "{selection.campaign}" matches no Ads row')
+            notes.append(Message("input.unmatched.campaign", name=selection.campaign))
         return notes

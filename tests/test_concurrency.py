@@ -1,7 +1,7 @@
 """Two writers of one tracker, and a writer killed half-way: no row lost, no refresh dropped, no debris.
 
 Each race runs real ``kpi-xl`` processes.  One of them is slowed down right
-after it has read the tracker (its ``check_source`` sleeps), so that the
+after it has read the tracker (its ``check_source``, or ``validate``, sleeps), so that the
 other one starts while the first still holds what it read: without a lock,
 the second write would be made from a stale copy and one of the two would
 be lost.  The bench (``bench/crash_refresh.py``) runs the same races at a
@@ -124,7 +124,7 @@ def test_two_imports_at_once_keep_both_files_rows(tracker, tmp_path):
 
 
 @pytest.mark.parametrize("first, slowed", [
-    ("refresh", ("kpi_xl.refresh", "check_source")),  # its summaries left out the rows imported meanwhile
+    ("refresh", ("kpi_xl.refresh", "validate")),  # its summaries left out the rows imported meanwhile
     ("refresh", ("kpi_xl.refresh", "replace_sheets")),  # its rename dropped the rows imported meanwhile
     ("import", ("kpi_xl.imports.importer", "check_source")),
     ("import", ("kpi_xl.imports.importer", "append_rows")),  # its rename dropped the refresh made meanwhile

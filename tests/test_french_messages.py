@@ -93,7 +93,7 @@ def test_lists_sheets_and_nested_messages_are_said_in_the_same_language():
 
 
 def test_every_message_key_of_the_code_is_in_the_catalogue():
-    keys = re.compile(r'"((?:import|doctor|format|platform)\.[a-z0-9_.]*[a-z0-9_])"')
+    keys = re.compile(r'"((?:import|doctor|format|platform|input)\.[a-z0-9_.]*[a-z0-9_])"')
     used = set()
     for path in (Path(__file__).resolve().parents[1] / "kpi_xl").rglob("*.py"):
         if path.name not in ("texts.py", "texts_fr.py"):

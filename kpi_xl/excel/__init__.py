@@ -23,6 +23,7 @@ from typing import Any
 
 from .. import analysis
 from ..errors import Problem
+from ..reader import check_source, source_language
 from ..report import Report, build_report, write_report
 from ..texts import texts
 from ..tracker import Tracker
@@ -51,10 +52,11 @@ def refresh_book(book: Any, today: dt.date | None = None) -> Report | None:
     Reads the workbook as Excel holds it (unsaved edits included).  Input
     problems appear in one message box and nothing is written.
     """
-    tracker, problems = check_snapshot(snapshot(book))
-    if tracker is None:
-        words = texts()
-        book.app.alert(refresh_message(tracker, problems), title=words("excel.title"))
+    source = SnapshotSource(snapshot(book))
+    tracker, problems = check_source(source)
+    if tracker is None:  # said in the tracker's language (its Language setting, else its sheets')
+        words = texts(source_language(source))
+        book.app.alert(refresh_message(tracker, problems, words=words), title=words("excel.title"))
         return None
     words = texts(tracker.settings.language)
     report = build_report(tracker, today, words)
@@ -74,11 +76,11 @@ def refresh_message(tracker: Tracker | None, problems: list[Problem], limit: int
     words = words or texts(tracker.settings.language if tracker is not None else None)
     errors = [p for p in problems if p.severity == "error"]
     if tracker is None:
-        lines = [str(p) for p in errors[:limit]]
+        lines = [words.problem(p) for p in errors[:limit]]
         if len(errors) > limit:
             lines.append(words("excel.more", n=len(errors) - limit))
         return words("excel.invalid", n=len(errors)) + "\n\n" + "\n".join(lines)
     text = words("excel.valid")
     if problems:
-        text += "\n\n" + words("excel.warnings") + "\n" + "\n".join(str(p) for p in problems[:limit])
+        text += "\n\n" + words("excel.warnings") + "\n" + "\n".join(words.problem(p) for p in problems[:limit])
     return text

@@ -185,11 +185,10 @@ class _AdReader:
     def check_columns(self) -> bool:
         """Whether the columns kpi-xl needs are there (else the problem says what to download)."""
         if "spend" not in self.columns:
-            self.problem(self.header_line, f"this {self.export.format} has no {self.platform.spend_header} column, "
-                                           f"and kpi-xl needs the spend: {self.platform.spend_advice}")
+            self.problem(self.header_line, Message("import.no_spend", format=self.export.format,
+                                                   spend=self.platform.spend_header, advice=self.platform.spend_advice))
         if "impressions" not in self.columns:
-            self.problem(self.header_line, f"this {self.export.format} has no Impressions column, and kpi-xl needs "
-                                           "it: add Impressions to the export's columns, then download it again")
+            self.problem(self.header_line, Message("import.no_impressions", format=self.export.format))
         if self.header_currency:
             self.export.currencies[self.header_currency] = self.header_line
         return not self.problems
@@ -207,11 +206,9 @@ class _AdReader:
             self.range_day = date
             self.export.notes.append(Message("import.no_dates", day=date))
         elif all_time:
-            self.problem(line, 'the report covers "All time", which gives its rows no date: download it for a date '
-                               "range, or pass --date with the day to count it on")
+            self.problem(line, Message("import.all_time"))
         else:
-            self.problem(self.header_line, "expected a day column or a report date range, found neither: pass "
-                                           "--date with the day to count these rows on")
+            self.problem(self.header_line, Message("import.no_day"))
         return not self.problems
 
     def _title_range(self) -> tuple[tuple[dt.date, dt.date] | None, int | None, bool]:
@@ -279,8 +276,7 @@ class _AdReader:
         while len(cells) > self.width and _blank(cells[-1]):
             cells = cells[:-1]
         if len(cells) != self.width:
-            self.problem(line, f"expected {self.width} fields like the header (line {self.header_line}), "
-                               f"found {len(cells)}")
+            self.problem(line, Message("import.fields", width=self.width, header=self.header_line, found=len(cells)))
             return None
         return cells
 
@@ -304,7 +300,7 @@ class _AdReader:
         day = self._date(raw)
         if day is None:
             label = self.sniffed.header[self.columns[self.dated_by]].strip()
-            self.problem(line, f"{label}: expected a date such as 2026-04-14, found {quote(str(raw))}")
+            self.problem(line, Message("import.bad_date", label=label, found=quote(str(raw))))
         elif self.dated_by == "starts" and "ends" in self.columns:
             end = self._date(cells[self.columns["ends"]])
             if end is not None and end > day:
@@ -349,15 +345,15 @@ class _AdReader:
             value = self._money(line, f, cell)
             if value is _BAD:
                 example = "1 234,56" if self.french else "1,234.56"
-                self.problem(line, f"{label}: expected a number such as {example}, found {quote(str(cell))}")
+                self.problem(line, Message("import.bad_number", label=label, example=example, found=quote(str(cell))))
                 return _BAD
         if value is None:
             return None
         if value < 0 and f != "revenue":
-            self.problem(line, f"{label}: expected a number ≥ 0, found {quote(str(cell))}")
+            self.problem(line, Message("import.negative", label=label, found=quote(str(cell))))
             return _BAD
         if whole and not value.is_integer():
-            self.problem(line, f"{label}: expected a whole number, found {quote(str(cell))}")
+            self.problem(line, Message("import.fractional", label=label, found=quote(str(cell))))
             return _BAD
         return value
 

@@ -263,10 +263,9 @@ class _FecReader:
         missing = [c for c in _REQUIRED if self.col(c) is None]
         self.by_debit_credit = self.col("Debit") is not None and self.col("Credit") is not None
         if not self.by_debit_credit and (self.col("Montant") is None or self.col("Sens") is None):
-            missing.append("Debit and Credit (or Montant and Sens)")
+            missing.append(Message("import.fec.debit_credit"))
         if missing:
-            self.problem(self.header_line, f"expected the FEC columns {', '.join(missing)} in the header, found "
-                                           f"{', '.join(self.header)}")
+            self.problem(self.header_line, Message("import.fec.columns", missing=missing, header=list(self.header)))
         return not missing
 
     # -- one line ----------------------------------------------------------------------
@@ -299,8 +298,8 @@ class _FecReader:
         if len(fields) > self.width and not "".join(fields[self.width:]).strip():
             fields = fields[:self.width]  # a trailing separator (a 19th empty field)
         if len(fields) != self.width:
-            self.problem(line, f"expected {self.width} fields separated by {self.sniffed.delimiter_name}s, "
-                               f"found {len(fields)}")
+            self.problem(line, Message("import.fec.fields", width=self.width, delimiter=self.sniffed.delimiter_name,
+                                       found=len(fields)))
             return None
         return fields
 
@@ -310,12 +309,11 @@ class _FecReader:
         date = parse_fec_date(fields[c_date])
         ok = date is not None
         if not ok:
-            self.problem(line, "EcritureDate: expected a date AAAAMMJJ such as 20220831, found "
-                               f"{quote(fields[c_date])}")
+            self.problem(line, Message("import.fec.bad_date", found=quote(fields[c_date])))
         amounts = self._debit_credit(line, fields) if self.by_debit_credit else self._amount_sense(line, fields)
         account = fields[self.col("CompteNum")].strip()
         if not account:
-            self.problem(line, "CompteNum: expected an account number, found nothing")
+            self.problem(line, Message("import.fec.no_account"))
         if not (ok and amounts and account):
             return None
         journal = fields[self.col("JournalCode")].strip().upper()
@@ -325,7 +323,7 @@ class _FecReader:
         try:
             return parse_amount(raw)
         except ValueError:
-            self.problem(line, f"{column}: expected an amount such as 1234,56, found {quote(raw)}")
+            self.problem(line, Message("import.fec.bad_amount", column=column, found=quote(raw)))
             return None
 
     def _debit_credit(self, line: int, fields: list[str]) -> tuple[float, float] | None:
@@ -338,7 +336,7 @@ class _FecReader:
         raw_sense = fields[self.col("Sens")]
         sense = raw_sense.strip().upper()
         if sense not in ("D", "C", "+1", "1", "-1"):
-            self.problem(line, f"Sens: expected D or C, found {quote(raw_sense)}")
+            self.problem(line, Message("import.fec.bad_sense", found=quote(raw_sense)))
             return None
         if amount is None:
             return None

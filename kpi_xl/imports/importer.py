@@ -39,9 +39,9 @@ from ..errors import ArgumentError, InputError, Problem, WorkbookError
 from ..files import atomic_path, check_suffix, writing
 from ..ooxml.cells import serial_to_date
 from ..ooxml.package import has_macros
-from ..reader import FileSource, Problems, check_source, find_table
+from ..reader import FileSource, Problems, check_source, find_table, source_language
 from ..schema import ADS, LEDGER, TableSpec
-from ..texts import Message, Texts, texts
+from ..texts import Message, SettingLabel, Sheet, Texts, texts
 from .ads import AdExport, ads_key, read_ad_export
 from .append import Append, append_rows
 from .fec import FecExport, ledger_key, parse_mapping, read_fec
@@ -156,8 +156,8 @@ def import_files(path: str | Path, options: ImportOptions | None = None, **field
             problems.extend(found)
         else:
             problems.extend(check_currencies(exports, tracker.settings.currency, _currency_cell(source)))
-        if problems:
-            raise InputError(problems)
+        if problems:  # said in the tracker's language
+            raise InputError(problems, tracker.settings.language if tracker is not None else source_language(source))
         if options.out is not None and not options.dry_run:
             check_suffix(target, has_macros(path))
         appends, summaries = plan_rows(source, exports)
@@ -186,7 +186,8 @@ def _day(date: dt.date | str | None) -> dt.date | None:
 
 def _currency_cell(source: FileSource) -> str:
     found = source.setting("Currency")
-    return found[0] if isinstance(found, tuple) else "Settings (Currency)"
+    return found[0] if isinstance(found, tuple) else Message("input.where.setting", cell=Sheet("Settings"),
+                                                             name=SettingLabel("Currency"))
 
 
 # --- reading the files -----------------------------------------------------------------
@@ -214,16 +215,16 @@ def read_export(path: Path, expected: str | None, day: dt.date | None, mapping: 
         sniffed = sniff(path, read_export_bytes(path))
     except (Refused, UnknownFormat, DecodeError) as e:
         line = getattr(e, "line", None)
-        message = str(e)
-        if isinstance(e, UnknownFormat) and message.endswith("not a format kpi-xl knows"):
-            message += f": expected one of the formats kpi-xl imports — {'; '.join(FORMATS)}"
+        message = e.args[0] if e.args else str(e)  # a Message, said in the reader's language
+        if isinstance(e, UnknownFormat) and e.none_alike:
+            message = Message("import.unknown.formats", unknown=message, formats=list(FORMATS))
         problems.append(Problem(f"{where}:{line}" if line else where, message))
         return None
     if expected == "ads" and sniffed.kind == "fec":
-        problems.append(Problem(where, "a FEC accounting file, not an ad export: pass it with --fec"))
+        problems.append(Problem(where, Message("import.not_ads")))
         return None
     if expected == "fec" and sniffed.kind == "ads":
-        problems.append(Problem(where, f"a {sniffed.format_name}, not a FEC: pass it with --ads"))
+        problems.append(Problem(where, Message("import.not_fec", format=sniffed.format_name)))
         return None
     export, found = (read_ad_export(sniffed, day, where) if sniffed.kind == "ads"
                      else read_fec(sniffed, mapping, where))
@@ -239,10 +240,8 @@ def check_currencies(exports: list[Export], currency: str, where: str) -> list[P
             if code == "$":
                 problems.extend(_dollar(export, line, currency, where))
             elif code.casefold() != str(currency).casefold():
-                problems.append(Problem(
-                    f"{export.path}:{line}",
-                    f"currency {code}, expected {currency} (the tracker's Currency, {where}): import it into a "
-                    f"tracker whose Currency is {code}, or convert the amounts first"))
+                problems.append(Problem(f"{export.path}:{line}", Message("import.currency.other", code=code,
+                                                                         currency=currency, where=where)))
         if isinstance(export, AdExport) and not export.currencies and export.rows:
             export.notes.append(Message("import.currency.unsaid", currency=currency))
     return problems
@@ -253,9 +252,7 @@ def _dollar(export: Export, line: int, currency: str, where: str) -> list[Proble
     if str(currency).upper() in DOLLARS:
         export.notes.append(Message("import.currency.dollar", currency=currency))
         return []
-    return [Problem(f"{export.path}:{line}",
-                    f'amounts written with "$", which is no single currency, expected {currency} (the tracker\'s '
-                    f"Currency, {where}): download the report with its Currency code column")]
+    return [Problem(f"{export.path}:{line}", Message("import.currency.dollar_only", currency=currency, where=where))]
 
 
 # --- the rows to add -------------------------------------------------------------------

@@ -64,7 +64,7 @@ class Platform:
     leads_note: str  # why Leads stay blank when the export has no leads column (a Message)
     group_label: str  # what the platform calls the `group` field ("ad set"; a Message, English in a Campaign cell)
     spend_header: str  # the spend column as the platform names it
-    spend_advice: str  # what to download when an export lacks it
+    spend_advice: str  # what to download when an export lacks it (a Message)
     markers: tuple[str, ...] = ()  # headers typical of the platform: two of them make a look-alike
     report_names: tuple[tuple[str, str], ...] = ()  # (field present, the export's name), first match wins
     dimensions: tuple[str, ...] = ()  # fields all blank on a summary row (Meta's "Include summary row")
@@ -157,8 +157,7 @@ GOOGLE = Platform(
     leads_note=Message("platform.leads.google"),
     group_label=Message("platform.group.ad_group"),
     spend_header="Cost",
-    spend_advice="download the Campaign report (Campaigns › Download › CSV) with its Cost column, or add Cost to "
-                 "this report (Columns › Modify columns › Performance)",
+    spend_advice=Message("platform.advice.google"),
     markers=_GOOGLE_MARKERS,
     report_names=(("search_term", Message("format.google.search_terms")),
                   ("keyword", Message("format.google.keyword")), ("ad", Message("format.google.ad")),
@@ -193,8 +192,7 @@ META = Platform(
     leads_note=Message("platform.leads.meta"),
     group_label=Message("platform.group.ad_set"),
     spend_header="Amount spent",
-    spend_advice="in Ads Manager, export again with the Amount spent column (Columns: Performance, or Customise "
-                 "columns › Amount spent), by campaign and broken down by day",
+    spend_advice=Message("platform.advice.meta"),
     markers=("reporting starts", "reporting ends", "campaign name", "ad set name", "ad name", "reach", "frequency",
              "thruplays", "results", "result type", "result indicator", "cost per results?", "delivery status",
              "delivery level", "attribution setting", "link clicks", "debut des rapports", "fin des rapports",
@@ -222,8 +220,7 @@ LINKEDIN = Platform(
     leads_note=Message("platform.leads.linkedin"),
     group_label=Message("platform.group.campaign_group"),
     spend_header="Total Spent",
-    spend_advice="export the campaign performance report from Campaign Manager (Analyze › Export) with its Total "
-                 "Spent column",
+    spend_advice=Message("platform.advice.linkedin"),
     markers=("campaign group name", "start date \\(in utc\\)", "end date \\(in utc\\)", "total spent" + _ANY_CUR,
              "campaign type", "account name", "average cpm", "average cpc"),
 )
@@ -247,7 +244,7 @@ TIKTOK = Platform(
     leads_note=Message("platform.leads.tiktok"),
     group_label=Message("platform.group.ad_group"),
     spend_header="Cost",
-    spend_advice="export the campaign report from TikTok Ads Manager with its Cost column, by day",
+    spend_advice=Message("platform.advice.tiktok"),
     markers=("ad group name", "clicks \\(destination\\)", "ctr \\(destination\\)", "by day", "stat time",
              "cost per conversion"),
 )
@@ -271,7 +268,7 @@ MICROSOFT = Platform(
     leads_note=Message("platform.leads.microsoft"),
     group_label=Message("platform.group.ad_group"),
     spend_header="Spend",
-    spend_advice="download the Campaign report (Reports › Performance › Campaign) with its Spend column",
+    spend_advice=Message("platform.advice.microsoft"),
     markers=("gregorian date", "ad distribution", "spend", "depenses?", "impr\\.", "campaign name", "account name",
              "conv\\.", "time period", "avg\\. cpc"),
     report_names=(("search_term", Message("format.microsoft.search_terms")),

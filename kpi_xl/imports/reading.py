@@ -22,6 +22,8 @@ import stat
 import zipfile
 from pathlib import Path
 
+from ..texts import Message
+
 MAX_EXPORT_BYTES = 256 * 1024 * 1024
 """The largest export read (256 MiB): ten times a year of daily ad-level Meta data for a busy account."""
 
@@ -44,29 +46,27 @@ def read_export_bytes(path: Path, limit: int | None = None) -> bytes:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise Refused("no such file: check the name and the folder") from None
+        raise Refused(Message("import.refused.missing")) from None
     except OSError as e:
-        raise Refused(f"cannot read the file: {e.strerror or e}") from None
+        raise Refused(Message("import.refused.unreadable", error=str(e.strerror or e))) from None
     if stat.S_ISDIR(info.st_mode):
-        raise Refused("a folder, not an export file: name the export inside it")
+        raise Refused(Message("import.refused.folder"))
     if not stat.S_ISREG(info.st_mode):
-        raise Refused("not a regular file (a device, a pipe or a socket): save the export as a file, then import "
-                      "that file")
+        raise Refused(Message("import.refused.not_regular"))
     if info.st_size > limit:
         raise Refused(_too_large(info.st_size, limit))
     try:
         with open(path, "rb") as f:
             data = f.read(limit + 1)  # never more, even if the file grows while it is read
     except OSError as e:
-        raise Refused(f"cannot read the file: {e.strerror or e}") from None
+        raise Refused(Message("import.refused.unreadable", error=str(e.strerror or e))) from None
     if len(data) > limit:
         raise Refused(_too_large(len(data), limit))
     return data
 
 
-def _too_large(size: int, limit: int) -> str:
-    return (f"{size / 2**20:,.1f} MiB, over the {limit / 2**20:,.0f} MiB kpi-xl reads in one export: download a "
-            "shorter date range (or fewer columns), in several files if need be")
+def _too_large(size: int, limit: int) -> Message:
+    return Message("import.refused.too_large", size=size / 2**20, limit=limit / 2**20)
 
 
 def is_workbook(data: bytes) -> bool:
@@ -89,17 +89,15 @@ def workbook_rows(data: bytes, limit: int | None = None) -> tuple[str, list[list
                 unpacked = sum(i.file_size for i in z.infolist())
                 names = set(z.namelist())
         except zipfile.BadZipFile as e:
-            raise Refused(f"a zip file that cannot be opened ({e}): download the export again") from None
+            raise Refused(Message("import.refused.bad_zip", error=str(e))) from None
         if unpacked > limit:
-            raise Refused(f"a workbook that unpacks to {unpacked / 2**20:,.0f} MiB, over the {limit / 2**20:,.0f} MiB "
-                          "kpi-xl reads: download a shorter date range")
+            raise Refused(Message("import.refused.unpacks", size=unpacked / 2**20, limit=limit / 2**20))
         if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-            raise Refused("a zip file, not an Excel workbook: unzip it and import the CSV or .xlsx inside")
+            raise Refused(Message("import.refused.zip"))
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         name = book.sheet_names[0]
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as e:  # calamine raises its own error classes (and IndexError for a book without sheets)
-        raise Refused(f"an Excel workbook kpi-xl cannot read ({type(e).__name__}: {e}): open it in Excel and save "
-                      "it as .xlsx or CSV UTF-8") from None
+        raise Refused(Message("import.refused.workbook", error=f"{type(e).__name__}: {e}")) from None
     return name, rows

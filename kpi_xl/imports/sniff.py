@@ -43,15 +43,8 @@ HEADER_SEARCH = 30
 
 FEC_COLUMNS = ("journalcode", "ecrituredate", "comptenum")
 
-FORMATS = (
-    "Google Ads report: campaign, ad group, keyword, search terms, device, location or chart download "
-    "(CSV, Excel CSV or .xlsx; English or French; AdWords before 2018 too)",
-    "Meta Ads Manager export (CSV or .xlsx, English or French)",
-    "Microsoft Advertising report (CSV, English or French)",
-    "LinkedIn Campaign Manager export (CSV)",
-    "TikTok Ads export (CSV)",
-    "FEC, Fichier des écritures comptables (18 or 22 columns, tab or pipe)",
-)
+FORMATS = tuple(Message(f"import.formats.{name}") for name in ("google", "meta", "microsoft", "linkedin", "tiktok",
+                                                                 "fec"))
 """Every format ``kpi-xl import`` understands, as its messages list them."""
 
 _DELIMITERS = {"\t": Message("import.delimiter.tab"), ",": Message("import.delimiter.comma"),
@@ -118,11 +111,12 @@ class Sniffed:
 
 
 class UnknownFormat(ValueError):
-    """The file is none of :data:`FORMATS`; the message says what it looks like, if anything."""
+    """The file is none of :data:`FORMATS`; the message says what it looks like, if anything (``none_alike``:
+    nothing)."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, none_alike: bool = False):
         super().__init__(message)
-        self.line = line
+        self.line, self.none_alike = line, none_alike
 
 
 def sniff(path: Path, data: bytes) -> Sniffed:
@@ -132,7 +126,7 @@ def sniff(path: Path, data: bytes) -> Sniffed:
     :class:`~.text.DecodeError` (with its line) or :class:`~.reading.Refused`.
     """
     if not data.strip():
-        raise UnknownFormat("an empty file")
+        raise UnknownFormat(Message("import.unknown.empty"))
     if is_workbook(data):
         return _sniff_sheet(path, *workbook_rows(data))
     lines, encoding = _text_lines(data)
@@ -154,8 +148,8 @@ def _text_lines(data: bytes) -> tuple[list[str], str]:
     return list(io.StringIO(text, newline="")), encoding
 
 
-def _binary(at: int) -> str:
-    return f"not a text export (binary data at byte {at:,}): expected a CSV or text export, or an Excel workbook"
+def _binary(at: int) -> Message:
+    return Message("import.refused.binary", at=at)
 
 
 def _sniff_text(path: Path, lines: list[str], encoding: str) -> Sniffed:
@@ -187,30 +181,28 @@ def _sniff_sheet(path: Path, sheet: str, rows: list[list[object]]) -> Sniffed:
             cells.pop()
         normalised = [normalise_header(c) for c in cells]
         if all(c in normalised for c in FEC_COLUMNS):
-            raise UnknownFormat("a FEC in an Excel workbook: a FEC is the text file the accounting software "
-                                "exports (tab or pipe separated); import that file", i + 1)
+            raise UnknownFormat(Message("import.unknown.fec_workbook"), i + 1)
         platform = _platform_of(normalised)
         if platform:
             return Sniffed(path, "ads", "Excel workbook", None, i, cells, [], platform, rows, sheet)
         seen.append((i, cells, normalised))
-    raise _unknown(seen, "an Excel workbook whose first sheet is ")
+    raise _unknown(seen, Message("import.unknown.workbook"))
 
 
 def _platform_of(normalised: list[str]) -> Platform | None:
     return next((p for p in PLATFORMS if p.recognises(normalised)), None)
 
 
-def _unknown(seen: list[tuple[int, list[str], list[str]]], what: str = "") -> UnknownFormat:
+def _unknown(seen: list[tuple[int, list[str], list[str]]], unknown: str | None = None) -> UnknownFormat:
     """The refusal of a file no format recognised, naming the platform it looks like if any."""
     for i, cells, normalised in seen:
         found = look_alike(normalised)
         if found:
             platform, typical = found
             shown = ", ".join(cells[j].strip() for j in typical[:4]) + (", …" if len(typical) > 4 else "")
-            return UnknownFormat(f"looks like a {platform.name} (its header has {shown}) but has no "
-                                 f"{platform.spend_header} column, and kpi-xl needs the spend: "
-                                 f"{platform.spend_advice}", i + 1)
-    return UnknownFormat(f"{what}not a format kpi-xl knows")
+            return UnknownFormat(Message("import.unknown.look_alike", platform=platform.name, shown=shown,
+                                         spend=platform.spend_header, advice=platform.spend_advice), i + 1)
+    return UnknownFormat(unknown or Message("import.unknown"), none_alike=True)
 
 
 __all__ = ["FORMATS", "Sniffed", "UnknownFormat", "sniff", "DecodeError", "Refused"]

@@ -15,6 +15,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from ..texts import Message
+
 MISSING = frozenset({"", "--", "-", "—", "–", "n/a", "N/A"})
 """How exports write "no value" (Google's `` --``, Meta's ``-``): read as a blank cell."""
 
@@ -59,9 +61,7 @@ def decode(data: bytes, legacy: str = "cp1252") -> tuple[str, str]:
     except UnicodeDecodeError as e:
         name = LEGACY_NAMES.get(legacy, legacy.upper())
         raise DecodeError(data[:e.start].count(b"\n") + 1,
-                          f"expected text in UTF-8, UTF-16 or {name}, found byte 0x{data[e.start]:02X} at byte "
-                          f"{e.start:,}, which none of them has (a Shift-JIS or other encoding?): save the export as "
-                          "CSV in UTF-8, then import it again") from None
+                          Message("import.decode.legacy", name=name, byte=f"{data[e.start]:02X}", at=e.start)) from None
 
 
 LEGACY_NAMES = {"cp1252": "Windows-1252", "iso-8859-15": "ISO-8859-15"}
@@ -77,8 +77,8 @@ def _strict(data: bytes, codec: str, name: str, offset: int) -> str:
         return data.decode(codec)
     except UnicodeDecodeError as e:
         line = data[:e.start].count("\n".encode(codec)) + 1
-        raise DecodeError(line, f"expected {name} text, found bytes that are not (at byte {offset + e.start:,}: "
-                                f"{e.reason}): download the export again") from None
+        raise DecodeError(line, Message("import.decode.strict", name=name, at=offset + e.start,
+                                        reason=e.reason)) from None
 
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]|\x1a(?!\Z)")
@@ -338,12 +338,11 @@ def cell_text(value: str) -> tuple[str, bool]:
 
 
 def quote(value: str, limit: int = 60) -> str:
-    """A found value as a message quotes it.
+    """A found value as a message quotes it (a :class:`~kpi_xl.texts.Message`: ``« 12,5 € »`` in French).
 
     >>> quote("12,5 €"), quote("")
     ('"12,5 €"', 'nothing')
     """
     if not value.strip():
-        return "nothing"
-    value = value if len(value) <= limit else value[:limit - 1] + "…"
-    return f'"{value}"'
+        return Message("import.found.nothing")
+    return Message("import.found.text", text=value if len(value) <= limit else value[:limit - 1] + "…")

@@ -17,6 +17,7 @@ from typing import Mapping
 from xml.etree import ElementTree as ET
 
 from ..errors import WorkbookError
+from ..texts import Message, SettingLabel, Sheet
 from .cells import cell_name, parse_cell
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -270,8 +271,9 @@ def read_package(path: str | Path) -> PackageInfo:
             if dn.get("localSheetId") is None:  # sheet-scoped names (print areas, filters) are not Settings
                 key = dn.get("name", "").casefold()
                 if key in names:
-                    duplicates.append((f'Settings ({dn.get("name", "")})', f'expected one name "{dn.get("name", "")}", '
-                                       "found two (Formulas › Name Manager): delete the wrong one"))
+                    duplicates.append((Message("input.where.setting", cell=Sheet("Settings"),
+                                               name=SettingLabel(dn.get("name", ""))),
+                                       Message("input.setting.twice", name=dn.get("name", ""))))
                 names[key] = DefinedName(dn.get("name", ""), sheet, ref)
         tables: dict[str, TableInfo] = {}
         for sheet_name, part in sheets.items():
@@ -281,9 +283,8 @@ def read_package(path: str | Path) -> PackageInfo:
                 table = _table_info(zf, rel.target, sheet_name)
                 if table.name.casefold() in tables:
                     other = tables[table.name.casefold()]
-                    duplicates.append((table.name, f'expected one Excel Table named "{table.name}", found two '
-                                                   f"(on {other.sheet} and on {table.sheet}), which Excel does not "
-                                                   "allow: rename one (Table Design › Table Name)"))
+                    duplicates.append((table.name, Message("input.table.twice", table=table.name,
+                                                           first=other.sheet, second=table.sheet)))
                 tables.setdefault(table.name.casefold(), table)
         calc = root.find("m:calcPr", NS)
         recalc = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
