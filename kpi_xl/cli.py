@@ -30,7 +30,7 @@ from .formatting import clean_number, format_value, number, percent_threshold, s
 from .layout import OUTPUT_SHEETS
 from .metrics import REGISTRY, Value
 from .periods import Selection, parse_period
-from .reader import read_tracker
+from .reader import file_language, read_tracker
 from .texts import LANGUAGES, texts
 from .tracker import Settings
 
@@ -142,7 +142,8 @@ def _run(fn, *args, **kwargs):
 
 
 def _read(path: Path, lang: str | None = None):
-    with _status(f"Reading {path.name}…"):
+    words = _words(lang) if lang else texts(file_language(path))
+    with _status(words("step.reading", file=path.name) + "…"):
         tracker = read_tracker(path)
     _print_problems(tracker.warnings, _words(lang, tracker))
     return tracker
@@ -247,25 +248,28 @@ def new(
                                             "texts and number formats (its Language setting)."),
 ) -> None:
     """Create a fresh tracker from the template (refuses to replace a file unless --force)."""
-    with _status(f"Writing {path.name}…"):
+    spinner = texts(lang.casefold() if lang and lang.casefold() in LANGUAGES else None)  # a bad --lang: below
+    with _status(spinner("step.writing", file=path.name) + "…"):
         holds = _run(_write_new, path, sample, force, lang)
     _say(_words(lang)("cli.new", path=path, holds=holds))
 
 
 @contextlib.contextmanager
-def _steps() -> Iterator:
-    """Progress for long work: a spinner naming the step on a terminal, nothing otherwise."""
+def _steps(path: Path, lang: str | None) -> Iterator:
+    """Progress for long work: a spinner naming the step on a terminal (in ``lang``, else in the language the
+    tracker at ``path`` is written in), nothing otherwise."""
     if not err.is_terminal:
         yield lambda step: None
         return
+    words = _words(lang) if lang else texts(file_language(path))
     with err.status("…") as status:
-        yield lambda step: status.update(f"{step}…")
+        yield lambda step: status.update(f"{words.say(step)}…")
 
 
 def _refresh(path: Path, out_path: Path | None, force: bool = False, lang: str | None = None):
     from .refresh import refresh as refresh_file
 
-    with _steps() as progress:
+    with _steps(path, lang) as progress:
         result = refresh_file(path, out_path, progress=progress, force=force, notify=_say)
     _print_problems(result.tracker.warnings, _words(lang, result.tracker))
     return result
@@ -495,12 +499,13 @@ def portfolio(
 
 
 def _import(path: Path, files: list[Path], ads: list[Path], fec: list[Path], date: Optional[str],
-            mapping: list[str], out_path: Optional[Path], dry_run: bool, force: bool = False):
+            mapping: list[str], out_path: Optional[Path], dry_run: bool, force: bool = False,
+            lang: str | None = None):
     from .imports import ImportOptions, import_files
 
     if not (files or ads or fec):
         raise ArgumentError("expected at least one file to import, with --ads (ad exports) or --fec (FEC files)")
-    with _steps() as progress:
+    with _steps(path, lang) as progress:
         return import_files(path, ImportOptions(ads=ads, fec=fec, files=files, mapping=mapping, date=date,
                                                 out=out_path, dry_run=dry_run, progress=progress, force=force,
                                                 notify=_say))
@@ -542,7 +547,8 @@ def import_(
     is kept byte for byte.
     """
     _run(_language, lang)
-    result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run, force)
+    result = _run(_import, path, files or [], ads or [], fec or [], date, mapping or [], out_path, dry_run, force,
+                  lang)
     words = texts(lang.casefold() if lang else result.language)
     _print_problems(result.warnings, words)
     # Counts are passed as numbers: each language formats them, and agrees its words with them (Texts.say_key).
@@ -586,7 +592,7 @@ def demo(
 
     def write_demo():
         with writing(out_path, command="kpi-xl demo", notify=_say, offers=()):
-            with _status("Writing the demo tracker…"):
+            with _status(words("step.demo") + "…"):
                 write_tracker(out_path, data.ads, data.ledger, data.settings, data.plan)
             return _refresh(out_path, None, lang=words.lang)
 
@@ -640,7 +646,7 @@ def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = 
     words = _words(lang) if lang is not None else texts(language(path) if path.is_file() else None)
     name = path.name
     try:
-        with _status(f"Checking {name}…"):
+        with _status(words("step.checking", file=name) + "…"):
             result = repair(path, out_path, force=force, notify=_say) if fix else None
             diagnosis = result.after if result else diagnose(path)
     except WorkbookError as e:  # no workbook at all: bad input, not a finding

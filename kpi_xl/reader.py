@@ -63,7 +63,7 @@ from .ooxml.cells import (
     parse_cell,
     serial_to_date,
 )
-from .ooxml.package import TableInfo, read_package
+from .ooxml.package import TableInfo, read_package, sheet_parts
 from .ooxml.rows import read_row
 from .ooxml.scan import Area, Finding, SheetScan, scan_sheet
 from .schema import (
@@ -1110,6 +1110,20 @@ def source_language(source: Source) -> str:
         if any(words.sheet(name) != name and words.sheet(name) in sheets for name in (ADS.name, LEDGER.name)):
             return lang
     return "en"
+
+
+def file_language(path: str | Path) -> str | None:
+    """The language a tracker file's sheets are named in (``Publicités`` → ``fr``), from its workbook part alone
+    (cheap, before reading it: for the words of a progress spinner); None when it cannot be told."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            sheets = set(sheet_parts(zf))
+    except Exception:  # not a workbook, or a damaged one: the read that follows says what is wrong
+        return None
+    for lang, words in LANGUAGES.items():
+        if any(words.sheet(name) in sheets for name in (ADS.name, LEDGER.name)):
+            return lang
+    return None
 
 
 def check_tracker(path: str | Path) -> tuple[Tracker | None, list[Problem]]:

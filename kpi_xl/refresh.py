@@ -31,7 +31,7 @@ from .ooxml.package import has_macros, sheet_parts
 from .ooxml.transplant import replace_sheets
 from .reader import FileSource, validate
 from .report import Block, Chart, Report, Rule, build_report, write_report
-from .texts import Texts, all_names, fold, texts
+from .texts import Message, Texts, all_names, fold, texts
 from .tracker import Settings, Tracker
 from .workbook import Formats, write_dashboard, write_output_sheet
 
@@ -154,19 +154,19 @@ def refresh(path: str | Path, out: str | Path | None = None, today: dt.date | No
     say = progress or (lambda _: None)
     target = Path(out) if out is not None else path
     with writing(target, sources=(path,), force=force, command="kpi-xl refresh", notify=notify) as real:
-        say(f"Reading {path.name}")
+        say(Message("step.reading", file=path.name))
         tracker = validate(FileSource(path), today)
         macros = has_macros(path)
         if out is not None:
             check_suffix(target, macros)
-        say("Computing the summaries")
+        say(Message("step.computing"))
         words = texts(tracker.settings.language)
         report = build_report(tracker, today, words)
         with zipfile.ZipFile(path) as zf:
             names = sheet_names(list(sheet_parts(zf)), words)
         with scratch(real, ".xlsx") as sheets:
             write_output_sheets(sheets, tracker, report, macros, words, names)
-            say(f"Writing {target.name}")
+            say(Message("step.writing", file=target.name))
             with atomic_path(real) as dest:
                 added = replace_sheets(path, sheets, [names[n] for n in L.OUTPUT_SHEETS], dest,
                                        order=tuple(names[n] for n in L.SHEETS),

@@ -269,6 +269,11 @@ EN: dict[str, str] = {
                             "would lose them. Export them (VBA editor › File › Export), then delete them and run "
                             "--fix again.",
     "cli.doctor.input": "{n} problem(s) in the tracker's input (as kpi-xl kpis lists them):",
+    "step.reading": "Reading {file}",
+    "step.checking": "Checking {file}",
+    "step.computing": "Computing the summaries",
+    "step.writing": "Writing {file}",
+    "step.demo": "Writing the demo tracker",
     "demo.span": "{first} to {last}",
     "demo.title": "{file}: {story} against {before}, and all 12 months ({span})",
     "demo.sentence": "In {story}, against {before}, the cost per lead went {cpl} while the cost per click went "

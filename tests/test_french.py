@@ -284,3 +284,36 @@ def test_many_french_trackers_are_refreshed_and_reported_in_french(tmp_path, mon
     strings = [v for ws in wb for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
     assert [s for s in strings if _english_in(s)] == []
     assert any(s.startswith("ni tableau") for s in strings)  # the client list, said in French
+
+
+def test_the_spinner_names_each_step_in_the_trackers_language(tmp_path, monkeypatch):
+    """On a terminal, refresh, import and kpis show their steps; a French tracker's in French."""
+    from kpi_xl import cli
+
+    seen: list[str] = []
+
+    class Status:
+        def __init__(self, text: str = "", **kwargs):
+            seen.append(text)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def update(self, text: str) -> None:
+            seen.append(text)
+
+    monkeypatch.setattr(type(cli.err), "is_terminal", property(lambda console: True))
+    monkeypatch.setattr(cli.err, "status", Status)
+    data = sample_data(SAMPLE_END, lang="fr")
+    path = write_tracker(tmp_path / "fr.xlsm", data.ads, data.ledger, data.settings, data.plan)
+    assert run_cli("refresh", path).exit_code == 0
+    assert [s for s in seen if s != "…"] == ["Lecture de fr.xlsm…", "Calcul des synthèses…", "Écriture de fr.xlsm…"]
+    seen.clear()
+    assert run_cli("kpis", path).exit_code == 0
+    assert seen == ["Lecture de fr.xlsm…"]
+    seen.clear()
+    assert run_cli("refresh", path, "--lang", "en").exit_code == 0
+    assert [s for s in seen if s != "…"] == ["Reading fr.xlsm…", "Computing the summaries…", "Writing fr.xlsm…"]

@@ -148,9 +148,9 @@ def import_files(path: str | Path, options: ImportOptions | None = None, **field
     lock = (contextlib.nullcontext(target) if options.dry_run else
             writing(target, sources=(path,), force=options.force, command="kpi-xl import", notify=options.notify))
     with lock:  # the tracker is read under its lock: rows another writer adds meanwhile are not lost
-        options.step(f"Reading {path.name}")
+        options.step(Message("step.reading", file=path.name))
         source = FileSource(path)
-        options.step(f"Checking {path.name}")
+        options.step(Message("step.checking", file=path.name))
         tracker, found = check_source(source)
         if tracker is None:
             problems.extend(found)
@@ -200,7 +200,7 @@ def read_exports(options: ImportOptions, day: dt.date | None,
     problems: list[Problem] = []
     for files, expected in ((options.ads, "ads"), (options.fec, "fec"), (options.files, None)):
         for file in files:
-            options.step(f"Reading {Path(file).name}")
+            options.step(Message("step.reading", file=Path(file).name))
             export = read_export(Path(file), expected, day, mapping, problems)
             if export is not None:
                 exports.append(export)
@@ -344,7 +344,7 @@ def _write(path: Path, options: ImportOptions, appends: dict[str, Append], sourc
     target = Path(options.out) if options.out is not None else path
     todo = [a for a in appends.values() if a.rows]
     if todo:
-        options.step(f"Writing {target.name}")
+        options.step(Message("step.writing", file=target.name))
         with atomic_path(target) as tmp:
             append_rows(path, tmp, todo, source.tables())
         return True
