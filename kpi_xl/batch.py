@@ -171,7 +171,7 @@ def exit_code(results: Iterable[FileResult]) -> int:
 
 def _error(path: Path, e: BaseException) -> FileResult:
     message = str(e) if isinstance(e, KpiXlError) else f"{type(e).__name__}: {e}"
-    message = message.removeprefix(f"{path}: ")  # the record names the file already
+    message = getattr(e, "reason", None) or message.removeprefix(f"{path}: ")  # the record names the file already
     if os.environ.get("KPI_XL_DEBUG"):
         message += "\n" + "".join(traceback.format_exception(e))
     return FileResult(path, ERROR, message=message, unusable=isinstance(e, WorkbookError))
@@ -326,7 +326,7 @@ def refresh_file(item: Found, today: dt.date) -> FileResult:
         result = refresh(item.path, today=today)
         latest, net_profit, alerts = _latest(result.tracker)
     except LOCK_ERRORS as e:
-        return FileResult(item.path, LOCKED, message=str(e))
+        return FileResult(item.path, LOCKED, message=getattr(e, "reason", None) or str(e))
     except InputError as e:
         return _invalid(item, e)
     except Exception as e:  # a record, never an exception: the other files go on

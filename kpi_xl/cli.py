@@ -127,7 +127,7 @@ def _run(fn, *args, **kwargs):
         _say(words.say_key("cli.problems", {"n": len(e.problems)}))
         raise typer.Exit(2) from None
     except (ArgumentError, WorkbookError) as e:  # bad input too: an argument, or a file that is no tracker
-        _say(f"error: {e}")
+        _say(_error_text(e))
         raise typer.Exit(2) from None
     except KpiXlError as e:
         _say(f"error: {e}")
@@ -139,6 +139,15 @@ def _run(fn, *args, **kwargs):
             raise
         _say(f"error: {type(e).__name__}: {e}")
         raise typer.Exit(1) from None
+
+
+def _error_text(e: Exception) -> str:
+    """``error: …``; a refused write said in the language of --lang, else of the tracker it is about."""
+    reason = getattr(e, "reason", None)
+    if reason is None:
+        return f"error: {e}"
+    words = texts(_asked["lang"] or file_language(e.path))
+    return words("cli.error", text=words("cli.error.about", path=e.path, reason=words.say(reason)))
 
 
 def _read(path: Path, lang: str | None = None):
@@ -650,6 +659,8 @@ def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = 
             result = repair(path, out_path, force=force, notify=_say) if fix else None
             diagnosis = result.after if result else diagnose(path)
     except WorkbookError as e:  # no workbook at all: bad input, not a finding
+        if getattr(e, "reason", None):  # a refused write (--fix): said as every command says it
+            raise
         raise ArgumentError(str(e)) from None
     if result is not None:
         if result.fixed:

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import WorkbookError
+from .texts import Message
 
 LOCK_WAIT = 120.0
 """Seconds a writer waits for another one writing the same tracker before giving up."""
@@ -54,7 +55,19 @@ PREFIX = ".kpi-xl-"
 
 
 class WriteRefused(WorkbookError):
-    """A write that must not be made (read-only, open in Excel, folder missing, tracker busy): nothing written."""
+    """A write that must not be made (read-only, open in Excel, folder missing, tracker busy): nothing written.
+
+    ``reason`` (when set) is the message without the path, a :class:`~kpi_xl.texts.Message` to say in the
+    tracker's language; ``path`` the file it is about.
+    """
+
+    def __init__(self, message: str, *, path: Path | None = None, reason: str | None = None):
+        super().__init__(message)
+        self.path, self.reason = path, reason
+
+    @classmethod
+    def about(cls, target: Path, reason: Message) -> "WriteRefused":
+        return cls(f"{target}: {reason}", path=target, reason=reason)
 
 
 class Busy(WriteRefused):
@@ -109,7 +122,7 @@ def _excel_user(owner: Path) -> str:
         name = data[1:1 + data[0]].decode("latin-1").strip() if data else ""
     except (OSError, IndexError):
         return ""
-    return f" by {name}" if name.isprintable() and name else ""
+    return name if name.isprintable() and name else ""
 
 
 def check_writable(target: Path, force: bool = False, command: str = "kpi-xl",
@@ -127,22 +140,17 @@ def check_writable(target: Path, force: bool = False, command: str = "kpi-xl",
     if target.exists():
         mode = target.stat().st_mode
         if not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(target, os.W_OK):
-            raise WriteRefused(f"{target}: read-only (its permissions forbid writing it), so kpi-xl leaves it as it "
-                               "is: make it writable (Windows: Properties › untick Read-only; elsewhere: chmod u+w) "
-                               "and run the command again" + (", or write a copy elsewhere with --out" if out else ""))
+            raise WriteRefused.about(target, Message("write.read_only",
+                                                     out=Message("write.read_only.out") if out else ""))
     owner = open_elsewhere(target)
     if owner is not None and not force:
-        anyway = " or pass --force" if "--force" in offers else ""
+        anyway = Message("write.force") if "--force" in offers else ""
         if owner.name.startswith("~$"):
-            button = " in Excel, the Refresh KPIs button does the refresh." if command == "kpi-xl refresh" else ""
-            raise WriteRefused(
-                f"{target}: open in Excel{_excel_user(owner)} (its lock file {owner.name} is beside it): close it in "
-                "Excel first, or Excel's next save would overwrite what kpi-xl writes (or kpi-xl what you typed);"
-                f"{button} If Excel is not running, delete {owner.name}{anyway}")
-        raise WriteRefused(
-            f"{target}: open in LibreOffice (its lock file {owner.name} is beside it): close it there first, or "
-            "LibreOffice's next save would overwrite what kpi-xl writes (or kpi-xl what you typed). If LibreOffice "
-            f"is not running, delete {owner.name}{anyway}")
+            user = _excel_user(owner)
+            raise WriteRefused.about(target, Message(
+                "write.excel", user=Message("write.excel.user", name=user) if user else "", lock=owner.name,
+                button=Message("write.excel.button") if command == "kpi-xl refresh" else "", force=anyway))
+        raise WriteRefused.about(target, Message("write.libreoffice", lock=owner.name, force=anyway))
     if not os.access(folder, os.W_OK):
         raise WriteRefused(f"{target}: the folder {folder} cannot be written in (its permissions): write "
                            f"elsewhere{out}")
@@ -223,8 +231,7 @@ def _acquire(path: Path, wait: float, notify: Notify | None, target: Path) -> in
             continue
         os.close(fd)
         if time.monotonic() >= deadline:
-            raise Busy(f"{target}: {_holder(path)} is writing it, and has been for over {wait:.0f} s: run "
-                               "this again when it is done")
+            raise Busy.about(target, Message("write.busy", holder=_holder(path), wait=round(wait)))
         if notify is not None and not told:
             notify(f"waiting: {_holder(path)} is writing {target.name}…")
             told = True

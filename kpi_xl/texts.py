@@ -274,6 +274,21 @@ EN: dict[str, str] = {
     "step.computing": "Computing the summaries",
     "step.writing": "Writing {file}",
     "step.demo": "Writing the demo tracker",
+    "cli.error": "error: {text}",
+    "cli.error.about": "{path}: {reason}",
+    "write.read_only": "read-only (its permissions forbid writing it), so kpi-xl leaves it as it is: make it writable "
+                       "(Windows: Properties › untick Read-only; elsewhere: chmod u+w) and run the command again{out}",
+    "write.read_only.out": ", or write a copy elsewhere with --out",
+    "write.excel": "open in Excel{user} (its lock file {lock} is beside it): close it in Excel first, or Excel's next "
+                   "save would overwrite what kpi-xl writes (or kpi-xl what you typed);{button} If Excel is not "
+                   "running, delete {lock}{force}",
+    "write.excel.user": " by {name}",
+    "write.excel.button": " in Excel, the Refresh KPIs button does the refresh.",
+    "write.force": " or pass --force",
+    "write.libreoffice": "open in LibreOffice (its lock file {lock} is beside it): close it there first, or "
+                         "LibreOffice's next save would overwrite what kpi-xl writes (or kpi-xl what you typed). If "
+                         "LibreOffice is not running, delete {lock}{force}",
+    "write.busy": "{holder} is writing it, and has been for over {wait} s: run this again when it is done",
     "demo.span": "{first} to {last}",
     "demo.title": "{file}: {story} against {before}, and all 12 months ({span})",
     "demo.sentence": "In {story}, against {before}, the cost per lead went {cpl} while the cost per click went "

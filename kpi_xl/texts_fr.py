@@ -186,6 +186,22 @@ FR: dict[str, str] = {
     "step.computing": "Calcul des synthèses",
     "step.writing": "Écriture de {file}",
     "step.demo": "Écriture du fichier de démonstration",
+    "cli.error": "erreur\u00a0: {text}",
+    "cli.error.about": "{path}\u00a0: {reason}",
+    "write.read_only": "en lecture seule (ses droits interdisent de l'écrire), kpi-xl le laisse tel quel\u00a0: "
+                       "rendez-le modifiable (Windows\u00a0: Propriétés › décocher Lecture seule\u202f; ailleurs\u00a0: "
+                       "chmod u+w) et relancez la commande{out}",
+    "write.read_only.out": ", ou écrivez-en une copie ailleurs avec --out",
+    "write.excel": "ouvert dans Excel{user} (son fichier de verrou {lock} est à côté)\u00a0: fermez-le d'abord dans "
+                   "Excel, sinon son prochain enregistrement écraserait ce qu'écrit kpi-xl (ou kpi-xl ce que vous avez "
+                   "saisi)\u202f;{button} si Excel n'est pas lancé, supprimez {lock}{force}",
+    "write.excel.user": " par {name}",
+    "write.excel.button": " dans Excel, le bouton Actualiser les KPI fait l'actualisation\u202f;",
+    "write.force": " ou passez --force",
+    "write.libreoffice": "ouvert dans LibreOffice (son fichier de verrou {lock} est à côté)\u00a0: fermez-le d'abord, "
+                         "sinon son prochain enregistrement écraserait ce qu'écrit kpi-xl (ou kpi-xl ce que vous avez "
+                         "saisi). Si LibreOffice n'est pas lancé, supprimez {lock}{force}",
+    "write.busy": "{holder} l'écrit, depuis plus de {wait}\u00a0s\u00a0: relancez la commande quand ce sera fini",
     "demo.span": "{first} à {last}",
     "demo.title": "{file}\u00a0: {story} par rapport à {before}, et les 12 mois ({span})",
     "demo.sentence": "En {story}, par rapport à {before}, le coût par lead a varié de {cpl} quand le coût par clic variait de {cpc}, le coût par client de {cac}, et le bénéfice net est passé de {profit_before} à {profit_after}\u00a0: le formulaire de contact posait désormais des questions de qualification — chaque étape de l'entonnoir compte.",

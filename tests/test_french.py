@@ -21,7 +21,7 @@ from kpi_xl.texts import EN, LANGUAGES, texts
 from kpi_xl.workbook import vba_project_bytes, write_tracker
 
 from . import ooxml_checks as oc
-from .conftest import SAMPLE_END, digest, kpis_json, run_cli
+from .conftest import DATA, SAMPLE_END, digest, kpis_json, run_cli
 
 DATA = Path(__file__).resolve().parent / "data"
 TODAY = dt.date(2027, 1, 15)
@@ -317,3 +317,27 @@ def test_the_spinner_names_each_step_in_the_trackers_language(tmp_path, monkeypa
     seen.clear()
     assert run_cli("refresh", path, "--lang", "en").exit_code == 0
     assert [s for s in seen if s != "…"] == ["Reading fr.xlsm…", "Computing the summaries…", "Writing fr.xlsm…"]
+
+
+def test_a_refused_write_is_said_in_the_trackers_language(tmp_path):
+    import os
+
+    data = sample_data(SAMPLE_END, lang="fr")
+    path = write_tracker(tmp_path / "fr.xlsm", data.ads, data.ledger, data.settings, data.plan)
+    (tmp_path / "~$fr.xlsm").write_bytes(b"\x05alice")
+    before = digest(path)
+    result = run_cli("refresh", path)
+    assert result.exit_code == 2 and digest(path) == before, result.output
+    said = result.stderr.replace("\u00a0", " ").replace("\u202f", " ")
+    assert said.startswith(f"erreur : {path} : ouvert dans Excel par alice (son fichier de verrou ~$fr.xlsm est "
+                           "à côté) : fermez-le d'abord dans Excel"), said
+    assert "le bouton Actualiser les KPI" in said and "ou passez --force" in said
+    assert _english_in(said.replace(str(path), "")) == []
+    english = run_cli("refresh", path, "--lang", "en")
+    assert english.stderr.startswith(f"error: {path}: open in Excel by alice (its lock file ~$fr.xlsm is beside it)")
+    (tmp_path / "~$fr.xlsm").unlink()
+    os.chmod(path, 0o444)
+    result = run_cli("import", path, "--fec", DATA / "0000000001FEC20220831.txt")
+    assert result.exit_code == 2 and digest(path) == before, result.output
+    assert "en lecture seule" in result.stderr and "avec --out" in result.stderr
+    assert _english_in(result.stderr.replace(str(path), "")) == []
