@@ -21,7 +21,7 @@ from kpi_xl.texts import EN, LANGUAGES, texts
 from kpi_xl.workbook import vba_project_bytes, write_tracker
 
 from . import ooxml_checks as oc
-from .conftest import DATA, SAMPLE_END, digest, kpis_json, run_cli
+from .conftest import SAMPLE_END, digest, kpis_json, run_cli
 
 DATA = Path(__file__).resolve().parent / "data"
 TODAY = dt.date(2027, 1, 15)
