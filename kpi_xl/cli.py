@@ -31,7 +31,7 @@ from .layout import OUTPUT_SHEETS
 from .metrics import REGISTRY, Value
 from .periods import Selection, parse_period
 from .reader import file_language, read_tracker
-from .texts import LANGUAGES, texts
+from .texts import LANGUAGES, Texts, texts
 from .tracker import Settings
 
 
@@ -146,12 +146,18 @@ def _error_text(e: Exception) -> str:
     reason = getattr(e, "reason", None)
     if reason is None:
         return f"error: {e}"
-    words = texts(_asked["lang"] or file_language(e.path))
+    words = _words_for(e.path, _asked["lang"])
     return words("cli.error", text=words("cli.error.about", path=e.path, reason=words.say(reason)))
 
 
+def _words_for(path: Path, lang: str | None) -> Texts:
+    """The words of ``lang``, else of the language the tracker at ``path`` names its sheets in (a cheap look at
+    the file, before it is read: for a spinner or a refusal), else English."""
+    return _words(lang) if lang else texts(file_language(path))
+
+
 def _read(path: Path, lang: str | None = None):
-    words = _words(lang) if lang else texts(file_language(path))
+    words = _words_for(path, lang)
     with _status(words("step.reading", file=path.name) + "…"):
         tracker = read_tracker(path)
     _print_problems(tracker.warnings, _words(lang, tracker))
@@ -270,7 +276,7 @@ def _steps(path: Path, lang: str | None) -> Iterator:
     if not err.is_terminal:
         yield lambda step: None
         return
-    words = _words(lang) if lang else texts(file_language(path))
+    words = _words_for(path, lang)
     with err.status("…") as status:
         yield lambda step: status.update(f"{words.say(step)}…")
 

@@ -1105,11 +1105,16 @@ def source_language(source: Source) -> str:
         found = None
     if found:
         return found
-    sheets = {t.sheet for t in source.tables()}
+    return sheets_language({t.sheet for t in source.tables()}) or "en"
+
+
+def sheets_language(sheets: set[str]) -> str | None:
+    """The language whose own names for the `Ads` or `Ledger` sheet are among ``sheets`` (``Publicités`` → ``fr``);
+    None when only the identifiers themselves are (an English tracker) or neither."""
     for lang, words in LANGUAGES.items():
         if any(words.sheet(name) != name and words.sheet(name) in sheets for name in (ADS.name, LEDGER.name)):
             return lang
-    return "en"
+    return None
 
 
 def file_language(path: str | Path) -> str | None:
@@ -1117,13 +1122,9 @@ def file_language(path: str | Path) -> str | None:
     (cheap, before reading it: for the words of a progress spinner); None when it cannot be told."""
     try:
         with zipfile.ZipFile(path) as zf:
-            sheets = set(sheet_parts(zf))
+            return sheets_language(set(sheet_parts(zf)))
     except Exception:  # not a workbook, or a damaged one: the read that follows says what is wrong
         return None
-    for lang, words in LANGUAGES.items():
-        if any(words.sheet(name) in sheets for name in (ADS.name, LEDGER.name)):
-            return lang
-    return None
 
 
 def check_tracker(path: str | Path) -> tuple[Tracker | None, list[Problem]]:

@@ -27,7 +27,7 @@ import xlsxwriter
 
 from . import layout as L
 from .files import Notify, atomic_path, check_suffix, scratch, writing
-from .ooxml.package import has_macros, sheet_parts
+from .ooxml.package import VBA_PART, sheet_parts
 from .ooxml.transplant import replace_sheets
 from .reader import FileSource, validate
 from .report import Block, Chart, Report, Rule, build_report, write_report
@@ -156,14 +156,14 @@ def refresh(path: str | Path, out: str | Path | None = None, today: dt.date | No
     with writing(target, sources=(path,), force=force, command="kpi-xl refresh", notify=notify) as real:
         say(Message("step.reading", file=path.name))
         tracker = validate(FileSource(path), today)
-        macros = has_macros(path)
+        with zipfile.ZipFile(path) as zf:
+            macros, parts = VBA_PART in zf.NameToInfo, list(sheet_parts(zf))
         if out is not None:
             check_suffix(target, macros)
         say(Message("step.computing"))
         words = texts(tracker.settings.language)
         report = build_report(tracker, today, words)
-        with zipfile.ZipFile(path) as zf:
-            names = sheet_names(list(sheet_parts(zf)), words)
+        names = sheet_names(parts, words)
         with scratch(real, ".xlsx") as sheets:
             write_output_sheets(sheets, tracker, report, macros, words, names)
             say(Message("step.writing", file=target.name))
