@@ -1,15 +1,17 @@
 """Writing a tracker file: one writer at a time, never a write nobody should make, atomic, no debris.
 
 Every command that writes a tracker — ``refresh``, ``import``, ``doctor
---fix``, ``new --force``, ``demo`` — does it inside :func:`writing`:
+--fix``, ``new --force``, ``demo`` — and ``portfolio -o`` does it inside
+:func:`writing`:
 
 1. **Checks first**, nothing written if one fails (:class:`WriteRefused`, exit 2):
    the folder must exist; the target must not be a folder, nor read-only (its
-   permissions, even for root: someone made it so on purpose); Excel must not
-   have it open — Excel keeps a lock file ``~$NAME`` beside a workbook it has
-   open, and its next save would overwrite what kpi-xl writes, or kpi-xl what
-   the user typed (``force`` passes over that one only, for a lock file a
-   crashed Excel left behind).
+   permissions, even for root: someone made it so on purpose); Excel or
+   LibreOffice must not have it open — they keep a lock file (``~$NAME``,
+   ``.~lock.NAME#``) beside a workbook they have open, and their next save
+   would overwrite what kpi-xl writes, or kpi-xl what the user typed
+   (``force`` passes over that one only, for a lock file a crashed program
+   left behind).
 2. **One writer per tracker**: an exclusive lock on a sidecar file
    ``.kpi-xl-NAME.lock`` beside it (``fcntl.flock`` on POSIX,
    ``msvcrt.locking`` on Windows; the operating system releases it when a
