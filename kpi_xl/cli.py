@@ -660,14 +660,9 @@ def _doctor(path: Path, fix: bool, out_path: Optional[Path], lang: str | None = 
 
     words = _words(lang) if lang is not None else texts(language(path) if path.is_file() else None)
     name = path.name
-    try:
-        with _status(words("step.checking", file=name) + "…"):
-            result = repair(path, out_path, force=force, notify=_say) if fix else None
-            diagnosis = result.after if result else diagnose(path)
-    except WorkbookError as e:  # no workbook at all: bad input, not a finding
-        if getattr(e, "reason", None):  # a refused write (--fix): said as every command says it
-            raise
-        raise ArgumentError(str(e)) from None
+    with _status(words("step.checking", file=name) + "…"):  # no workbook at all: bad input (exit 2), not a finding
+        result = repair(path, out_path, force=force, notify=_say) if fix else None
+        diagnosis = result.after if result else diagnose(path)
     if result is not None:
         if result.fixed:
             _say(words("cli.doctor.fixed", file=out_path or path))
